@@ -1,0 +1,217 @@
+/*
+ * libfcgi glue. libfcgi 2.4 parses records well enough but accepts
+ * blocking, closes with a drain of up to 2 s, and copies output through
+ * an 8 KiB buffer; so dlfcgi owns the socket's life and uses libfcgi
+ * only to parse the request. This is the one file that touches
+ * FCGX_Request's ipcFd and keepConnection (stable since libfcgi 2.4.0).
+ */
+#include "autoconfig.h"
+
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <fcgiapp.h>
+
+#include "fcgi.h"
+#include "limits.h"
+#include "log.h"
+
+/* FastCGI v1.0 §8: record header and types. */
+#define FCGI_VERSION_1 1
+#define FCGI_TYPE_STDOUT 6
+
+int
+fcgi_global_init(void)
+{
+	return FCGX_Init() == 0 ? 0 : -1;
+}
+
+void
+fcgi_conn_init(struct fcgi_conn *c)
+{
+	memset(c, 0, sizeof(*c));
+	/* No listen socket: libfcgi must never accept on its own. */
+	FCGX_InitRequest(&c->req, -1, 0);
+	c->fd = -1;
+}
+
+static void
+fcgi_set_timeout(int fd, int opt, int seconds)
+{
+	struct timeval tv = {.tv_sec = seconds, .tv_usec = 0};
+
+	if (setsockopt(fd, SOL_SOCKET, opt, &tv, sizeof(tv)) == -1)
+		log_warn("setsockopt %s",
+		    opt == SO_RCVTIMEO ? "SO_RCVTIMEO" : "SO_SNDTIMEO");
+}
+
+int
+fcgi_accept(struct fcgi_conn *c, int listen_fd,
+    const volatile sig_atomic_t *stop, int request_timeout, int send_timeout)
+{
+	struct pollfd pfd = {.fd = listen_fd, .events = POLLIN};
+	int fd, rc;
+
+	if (*stop)
+		return 0;
+	rc = poll(&pfd, 1, DL_ACCEPT_POLL_MS);
+	if (rc == -1)
+		return errno == EINTR ? 0 : -1;
+	if (rc == 0 || *stop)
+		return 0;
+	fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
+	if (fd == -1) {
+		switch (errno) {
+		case EAGAIN: /* another thread took it */
+		case EINTR:
+		case ECONNABORTED:
+		case EPROTO:
+		case ENETDOWN:
+		case EHOSTUNREACH:
+		case ENETUNREACH:
+			return 0;
+		case EMFILE:
+		case ENFILE:
+		case ENOBUFS:
+		case ENOMEM:
+			log_warn("accept");
+			/* Let descriptors free up instead of spinning. */
+			poll(NULL, 0, DL_ACCEPT_POLL_MS);
+			return 0;
+		default:
+			return -1;
+		}
+	}
+	fcgi_set_timeout(fd, SO_RCVTIMEO, request_timeout);
+	fcgi_set_timeout(fd, SO_SNDTIMEO, send_timeout);
+
+	/*
+	 * Hand the connection to libfcgi: with keepConnection set, the
+	 * FCGX_Finish_r() at the top of FCGX_Accept_r() leaves ipcFd open,
+	 * and since ipcFd >= 0 it reads BEGIN_REQUEST and PARAMS from it.
+	 * If they are bad, libfcgi closes fd and tries to accept on
+	 * listen_sock -1, which fails at once.
+	 */
+	c->req.ipcFd = fd;
+	c->req.keepConnection = 1;
+	if (FCGX_Accept_r(&c->req) != 0) {
+		log_info("dropped a FastCGI connection: bad, incomplete or "
+			 "timed out request (request_timeout %d s)",
+		    request_timeout);
+		if (c->req.ipcFd >= 0) {
+			close(c->req.ipcFd);
+			c->req.ipcFd = -1;
+		}
+		FCGX_Free(&c->req, 0);
+		return 0;
+	}
+	c->fd = fd;
+	return 1;
+}
+
+const char *
+fcgi_param(const struct fcgi_conn *c, const char *name)
+{
+	return FCGX_GetParam(name, c->req.envp);
+}
+
+int
+fcgi_discard_input(struct fcgi_conn *c, size_t limit)
+{
+	char buf[4096];
+	size_t total = 0;
+	int n;
+
+	for (;;) {
+		n = FCGX_GetStr(buf, sizeof(buf), c->req.in);
+		if (n <= 0)
+			break;
+		total += (size_t)n;
+		if (total > limit)
+			return -1;
+	}
+	return FCGX_GetError(c->req.in) == 0 ? 0 : -1;
+}
+
+int
+fcgi_write(struct fcgi_conn *c, const void *buf, size_t len)
+{
+	const char *p = buf;
+	unsigned char hdr[8];
+	struct iovec iov[2];
+	size_t n, off;
+	ssize_t w;
+
+	while (len > 0) {
+		n = len < DL_FCGI_RECORD_MAX ? len : DL_FCGI_RECORD_MAX;
+		hdr[0] = FCGI_VERSION_1;
+		hdr[1] = FCGI_TYPE_STDOUT;
+		hdr[2] = (unsigned char)(c->req.requestId >> 8);
+		hdr[3] = (unsigned char)c->req.requestId;
+		hdr[4] = (unsigned char)(n >> 8);
+		hdr[5] = (unsigned char)n;
+		hdr[6] = 0; /* padding */
+		hdr[7] = 0;
+		off = 0;
+		while (off < sizeof(hdr) + n) {
+			if (off < sizeof(hdr)) {
+				iov[0].iov_base = hdr + off;
+				iov[0].iov_len = sizeof(hdr) - off;
+				iov[1].iov_base = (void *)p;
+				iov[1].iov_len = n;
+				w = writev(c->fd, iov, 2);
+			} else
+				w = write(c->fd, p + (off - sizeof(hdr)),
+				    n - (off - sizeof(hdr)));
+			if (w == -1) {
+				if (errno == EINTR)
+					continue;
+				if (errno == EAGAIN || errno == EWOULDBLOCK)
+					errno = ETIMEDOUT;
+				return -1;
+			}
+			off += (size_t)w;
+		}
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/* Takes the socket back from libfcgi and frees its request state. */
+static int
+fcgi_release(struct fcgi_conn *c)
+{
+	int fd = c->fd;
+
+	c->req.ipcFd = -1;
+	FCGX_Free(&c->req, 1); /* ipcFd -1: frees, closes nothing */
+	c->fd = -1;
+	return fd;
+}
+
+int
+fcgi_finish(struct fcgi_conn *c)
+{
+	int fd, rc = 0;
+
+	/* stderr first: its close only counts writers down. */
+	if (FCGX_FClose(c->req.err) != 0 || FCGX_FClose(c->req.out) != 0)
+		rc = -1;
+	fd = fcgi_release(c);
+	if (rc == 0)
+		shutdown(fd, SHUT_WR);
+	close(fd);
+	return rc;
+}
+
+void
+fcgi_abort(struct fcgi_conn *c)
+{
+	close(fcgi_release(c));
+}

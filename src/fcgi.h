@@ -1,0 +1,62 @@
+#ifndef DLFCGI_FCGI_H
+#define DLFCGI_FCGI_H
+
+#include <signal.h>
+#include <stddef.h>
+
+#include <fcgiapp.h>
+
+/*
+ * One FastCGI connection carrying one request. dlfcgi accepts the
+ * connection itself (so it can poll, time out and later vet the peer),
+ * lets libfcgi parse BEGIN_REQUEST and PARAMS, writes STDOUT records
+ * itself (no copy through libfcgi's 8 KiB stream buffer), and ends the
+ * request either cleanly (END_REQUEST) or by aborting the connection.
+ */
+struct fcgi_conn {
+	FCGX_Request req;
+	int fd; /* the accepted socket, -1 when idle */
+};
+
+/* Once per process, before any thread uses libfcgi. Returns 0 or -1. */
+int fcgi_global_init(void);
+
+void fcgi_conn_init(struct fcgi_conn *c);
+
+/*
+ * Waits on listen_fd (non-blocking) for a connection and reads its
+ * request. request_timeout and send_timeout (seconds) become the
+ * socket's receive and send timeouts. Returns 1 with a request ready,
+ * 0 if nothing arrived within a poll period or *stop became non-zero,
+ * -1 on a listen socket error (errno set). A peer that sends a bad or
+ * incomplete request is dropped and logged, and 0 is returned.
+ */
+int fcgi_accept(struct fcgi_conn *c, int listen_fd,
+    const volatile sig_atomic_t *stop, int request_timeout, int send_timeout);
+
+/* The value of a request parameter, or NULL. */
+const char *fcgi_param(const struct fcgi_conn *c, const char *name);
+
+/*
+ * Reads and drops the request body (FCGI_STDIN) up to limit bytes.
+ * Returns 0 at its end, -1 if it is longer or broken.
+ */
+int fcgi_discard_input(struct fcgi_conn *c, size_t limit);
+
+/*
+ * Sends len bytes as FCGI_STDOUT records of at most 65535 bytes each,
+ * retrying EINTR and short writes. Returns 0, or -1 with errno set
+ * (ETIMEDOUT when a write stalled for send_timeout).
+ */
+int fcgi_write(struct fcgi_conn *c, const void *buf, size_t len);
+
+/* Ends the request cleanly: END_REQUEST, then close. Returns 0 or -1. */
+int fcgi_finish(struct fcgi_conn *c);
+
+/*
+ * Closes the connection without END_REQUEST: the web server must treat
+ * the response as broken and so must the client.
+ */
+void fcgi_abort(struct fcgi_conn *c);
+
+#endif

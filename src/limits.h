@@ -1,0 +1,54 @@
+/*
+ * Every default and hard bound of dlfcgi, named in one place.
+ * Sizes are bytes, times are seconds.
+ */
+#ifndef DLFCGI_LIMITS_H
+#define DLFCGI_LIMITS_H
+
+#define DL_DEFAULT_CONFIG SYSCONFDIR "/dlfcgi.conf"
+
+#define DL_THREADS_DEFAULT 16
+#define DL_THREADS_MAX 1024
+
+#define DL_BUFFER_SIZE_DEFAULT 65536
+#define DL_BUFFER_SIZE_MIN 4096
+#define DL_BUFFER_SIZE_MAX (16 * 1024 * 1024)
+
+#define DL_REQUEST_TIMEOUT_DEFAULT 30
+#define DL_SEND_TIMEOUT_DEFAULT 60
+#define DL_TIMEOUT_MAX 86400
+
+#define DL_MIME_TYPES_DEFAULT "/etc/mime.types"
+#define DL_DEFAULT_TYPE_DEFAULT "application/octet-stream"
+
+/* listen(2) backlog of a socket dlfcgi opens itself. */
+#define DL_LISTEN_BACKLOG 1024
+
+/* Longest PATH_INFO accepted; longer requests get 414. */
+#define DL_PATH_MAX 4096
+/* Path components walked by the fallback resolver. */
+#define DL_PATH_DEPTH_MAX 256
+
+/* mime.types: longest line, extension and type we keep. */
+#define DL_MIME_LINE_MAX 1024
+#define DL_MIME_EXT_MAX 32
+#define DL_MIME_TYPE_MAX 128
+#define DL_MIME_ENTRIES_MAX 65536
+
+/* Response headers of one request are formatted into this buffer. */
+#define DL_HEADER_MAX 4096
+
+/*
+ * A request body (dlfcgi serves only GET and HEAD) is read and dropped
+ * up to this many bytes so the web server sees a clean close; beyond it
+ * the connection is closed at once.
+ */
+#define DL_DISCARD_MAX (64 * 1024)
+
+/* Largest FastCGI record payload (FastCGI v1.0 §3.3: contentLength). */
+#define DL_FCGI_RECORD_MAX 65535
+
+/* How often an idle worker thread checks for shutdown, milliseconds. */
+#define DL_ACCEPT_POLL_MS 500
+
+#endif

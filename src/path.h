@@ -1,0 +1,35 @@
+#ifndef DLFCGI_PATH_H
+#define DLFCGI_PATH_H
+
+#include <sys/stat.h>
+
+#include <stdbool.h>
+
+enum path_result {
+	PATH_OK,	/* *fdp is an open regular file, *st its fstat */
+	PATH_NOT_FOUND, /* 404 */
+	PATH_FORBIDDEN, /* 403: hidden, symlink, escape, not a regular file */
+	PATH_TOO_LONG,	/* 414 */
+	PATH_ERROR,	/* 500: errno says why */
+};
+
+struct path_policy {
+	bool follow_symlinks; /* symlinks inside root are followed */
+	bool serve_hidden;    /* components starting with '.' are allowed */
+};
+
+/*
+ * Opens path (PATH_INFO, already percent-decoded by the web server)
+ * beneath the directory rootfd, deciding on the opened descriptor,
+ * never on the name: openat2(RESOLVE_BENEATH) where the kernel has it,
+ * else a per-component O_NOFOLLOW walk. The file is opened
+ * O_RDONLY|O_CLOEXEC|O_NONBLOCK|O_NOCTTY, so a FIFO never blocks.
+ * On PATH_OK the caller owns *fdp; on any other result nothing is open.
+ */
+enum path_result path_open(int rootfd, const char *path,
+    const struct path_policy *pol, int *fdp, struct stat *st);
+
+/* Test hook: resolve with the fallback walk even if openat2 exists. */
+void path_force_fallback(bool on);
+
+#endif

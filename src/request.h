@@ -1,0 +1,26 @@
+#ifndef DLFCGI_REQUEST_H
+#define DLFCGI_REQUEST_H
+
+#include <stddef.h>
+
+#include "config.h"
+#include "fcgi.h"
+#include "mime.h"
+
+/* What every request of a process shares, read-only while serving. */
+struct request_env {
+	const struct dl_config *cfg;
+	const struct mime_table *mime;
+	int rootfd; /* O_DIRECTORY descriptor of cfg->root */
+};
+
+/*
+ * Answers the request waiting on c, using buf (buflen bytes, the
+ * thread's transfer buffer) for the body, and ends it: cleanly, or by
+ * aborting the connection if the body could not be sent whole. Logs
+ * one line. Returns the HTTP status sent (0 if aborted before any).
+ */
+int request_handle(const struct request_env *env, struct fcgi_conn *c,
+    char *buf, size_t buflen);
+
+#endif

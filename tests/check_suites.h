@@ -1,0 +1,13 @@
+#ifndef DLFCGI_CHECK_SUITES_H
+#define DLFCGI_CHECK_SUITES_H
+
+#include <check.h>
+
+Suite *suite_config(void);
+Suite *suite_path(void);
+Suite *suite_mime(void);
+Suite *suite_httpdate(void);
+Suite *suite_listen(void);
+Suite *suite_etag(void);
+
+#endif
