@@ -18,6 +18,7 @@
 #include "config.h"
 #include "limits.h"
 #include "listen.h"
+#include "range.h"
 
 enum conf_type {
 	CONF_INT,
@@ -38,6 +39,8 @@ static const char *check_root(const char *, char *, size_t);
 static const char *check_listen(const char *, char *, size_t);
 static const char *check_readable(const char *, char *, size_t);
 static const char *check_media_type(const char *, char *, size_t);
+static const char *check_disposition(const char *, char *, size_t);
+static const char *check_header_value(const char *, char *, size_t);
 
 #define OFF(m) offsetof(struct dl_config, m)
 static const struct conf_key conf_keys[] = {
@@ -54,6 +57,10 @@ static const struct conf_key conf_keys[] = {
     {"request_timeout", CONF_INT, OFF(request_timeout), 1, DL_TIMEOUT_MAX,
 	NULL},
     {"send_timeout", CONF_INT, OFF(send_timeout), 1, DL_TIMEOUT_MAX, NULL},
+    {"max_ranges", CONF_INT, OFF(max_ranges), 0, RANGE_PARSE_MAX, NULL},
+    {"disposition", CONF_STRING, OFF(disposition), 0, 0, check_disposition},
+    {"cache_control", CONF_STRING, OFF(cache_control), 0, 0,
+	check_header_value},
 };
 #undef OFF
 
@@ -77,6 +84,9 @@ config_defaults(struct dl_config *cfg)
 	cfg->default_type = xstrdup(DL_DEFAULT_TYPE_DEFAULT);
 	cfg->request_timeout = DL_REQUEST_TIMEOUT_DEFAULT;
 	cfg->send_timeout = DL_SEND_TIMEOUT_DEFAULT;
+	cfg->max_ranges = DL_MAX_RANGES_DEFAULT;
+	cfg->disposition = xstrdup("none");
+	cfg->disposition_type = DISPOSITION_NONE;
 }
 
 void
@@ -87,6 +97,8 @@ config_free(struct dl_config *cfg)
 	free(cfg->listen);
 	free(cfg->mime_types);
 	free(cfg->default_type);
+	free(cfg->disposition);
+	free(cfg->cache_control);
 	memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -151,6 +163,40 @@ bad:
 	    "\"application/octet-stream\"",
 	    v);
 	return buf;
+}
+
+static const char *
+check_disposition(const char *v, char *buf, size_t len)
+{
+	if (strcmp(v, "none") == 0 || strcmp(v, "attachment") == 0 ||
+	    strcmp(v, "inline") == 0)
+		return NULL;
+	snprintf(buf, len,
+	    "disposition must be \"none\", \"attachment\" or \"inline\", "
+	    "not \"%s\"",
+	    v);
+	return buf;
+}
+
+/* A header field value of our own: visible ASCII and spaces only. */
+static const char *
+check_header_value(const char *v, char *buf, size_t len)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)v; *p != '\0'; p++)
+		if ((*p < 0x20 && *p != '\t') || *p >= 0x7f) {
+			snprintf(buf, len,
+			    "cache_control must be printable ASCII on one "
+			    "line");
+			return buf;
+		}
+	if (*v == '\0' || strlen(v) > DL_HEADER_VALUE_MAX) {
+		snprintf(buf, len, "cache_control must be 1 to %d characters",
+		    DL_HEADER_VALUE_MAX);
+		return buf;
+	}
+	return NULL;
 }
 
 static const char *
@@ -288,6 +334,10 @@ config_load(const char *file, struct dl_config *cfg, FILE *errfp)
 		    "root is not set (the directory to serve)");
 		errors++;
 	}
+	if (strcmp(cfg->disposition, "attachment") == 0)
+		cfg->disposition_type = DISPOSITION_ATTACHMENT;
+	else if (strcmp(cfg->disposition, "inline") == 0)
+		cfg->disposition_type = DISPOSITION_INLINE;
 done:
 	config_destroy(&lc);
 	fclose(fp);

@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "disposition.h"
+
 /*
  * The whole configuration. Strings are owned by the struct (never by
  * libconfig) and released by config_free().
@@ -22,6 +24,10 @@ struct dl_config {
 	bool hide_forbidden;
 	int request_timeout; /* seconds to receive the FastCGI request */
 	int send_timeout;    /* seconds a single write may stall */
+	int max_ranges;	     /* ranges served as 206; 0 disables Range */
+	char *disposition;   /* "none", "attachment" or "inline" */
+	enum disposition_type disposition_type; /* derived from the above */
+	char *cache_control; /* Cache-Control value, NULL for none */
 };
 
 /* Fills cfg with the built-in defaults; strings are allocated. */

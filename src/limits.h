@@ -21,6 +21,12 @@
 #define DL_MIME_TYPES_DEFAULT "/etc/mime.types"
 #define DL_DEFAULT_TYPE_DEFAULT "application/octet-stream"
 
+/* Ranges of one request served as 206 (more: 200). */
+#define DL_MAX_RANGES_DEFAULT 16
+
+/* Longest value of a configured header such as cache_control. */
+#define DL_HEADER_VALUE_MAX 256
+
 /* listen(2) backlog of a socket dlfcgi opens itself. */
 #define DL_LISTEN_BACKLOG 1024
 

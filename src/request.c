@@ -15,14 +15,19 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cond.h"
+#include "disposition.h"
 #include "etag.h"
 #include "httpdate.h"
 #include "limits.h"
 #include "log.h"
+#include "multipart.h"
 #include "path.h"
+#include "range.h"
 #include "request.h"
 
 #define ALLOW_METHODS "GET, HEAD, OPTIONS"
+#define REQUEST_416_BODY "416 Range Not Satisfiable\n"
 
 /* What one request did, for its log line. */
 struct request_log {
@@ -31,6 +36,7 @@ struct request_log {
 	const char *client;
 	int status;
 	off_t sent;
+	const char *range;  /* Range header of a 206, or NULL */
 	const char *reason; /* why it was refused or aborted, or NULL */
 };
 
@@ -52,6 +58,14 @@ request_reason_phrase(int status)
 		return "Method Not Allowed";
 	case 414:
 		return "URI Too Long";
+	case 206:
+		return "Partial Content";
+	case 304:
+		return "Not Modified";
+	case 412:
+		return "Precondition Failed";
+	case 416:
+		return "Range Not Satisfiable";
 	default:
 		return "Internal Server Error";
 	}
@@ -109,28 +123,60 @@ request_error(struct fcgi_conn *c, int status, bool head)
 	return fcgi_write(c, body, (size_t)blen);
 }
 
+/* What the response will carry, decided before the first byte. */
+struct request_plan {
+	int status; /* 200, 206, 304 or 416 */
+	const char *type;
+	char etag[ETAG_LEN];
+	char boundary[MULTIPART_BOUNDARY_LEN];
+	struct range ranges[RANGE_PARSE_MAX];
+	size_t nranges; /* 206: 1 single part, > 1 multipart */
+	off_t length;	/* Content-Length */
+};
+
+/* The headers of a file response (200, 206, 304, 416). */
 static int
 request_headers(const struct request_env *env, struct fcgi_conn *c,
-    const char *path, const struct stat *st)
+    const char *path, const struct stat *st, const struct request_plan *pl)
 {
-	char h[DL_HEADER_MAX], date[HTTPDATE_LEN], etag[ETAG_LEN];
+	char h[DL_HEADER_MAX], date[HTTPDATE_LEN], disp[DL_HEADER_MAX / 2];
+	const struct dl_config *cfg = env->cfg;
 	size_t off = 0;
 
-	etag_make(st, etag);
-	hdr_add(h, &off,
-	    "Status: 200 OK\r\n"
-	    "Content-Type: %s\r\n"
-	    "Content-Length: %jd\r\n",
-	    mime_lookup(env->mime, path, env->cfg->default_type),
-	    (intmax_t)st->st_size);
+	hdr_add(h, &off, "Status: %d %s\r\n", pl->status,
+	    request_reason_phrase(pl->status));
+	if (pl->status == 206 && pl->nranges > 1)
+		hdr_add(h, &off,
+		    "Content-Type: multipart/byteranges; boundary=%s\r\n",
+		    pl->boundary);
+	else if (pl->status == 416)
+		hdr_add(h, &off, "Content-Type: text/plain; charset=utf-8\r\n");
+	else if (pl->status != 304)
+		hdr_add(h, &off, "Content-Type: %s\r\n", pl->type);
+	if (pl->status != 304)
+		hdr_add(
+		    h, &off, "Content-Length: %jd\r\n", (intmax_t)pl->length);
+	if (pl->status == 206 && pl->nranges == 1)
+		hdr_add(h, &off, "Content-Range: bytes %jd-%jd/%jd\r\n",
+		    (intmax_t)pl->ranges[0].first, (intmax_t)pl->ranges[0].last,
+		    (intmax_t)st->st_size);
+	else if (pl->status == 416)
+		hdr_add(h, &off, "Content-Range: bytes */%jd\r\n",
+		    (intmax_t)st->st_size);
 	if (httpdate_format(st->st_mtim.tv_sec, date) == 0)
 		hdr_add(h, &off, "Last-Modified: %s\r\n", date);
+	hdr_add(h, &off, "ETag: %s\r\nAccept-Ranges: %s\r\n", pl->etag,
+	    cfg->max_ranges > 0 ? "bytes" : "none");
+	if (cfg->cache_control != NULL)
+		hdr_add(h, &off, "Cache-Control: %s\r\n", cfg->cache_control);
+	if (cfg->disposition_type != DISPOSITION_NONE && pl->status != 304 &&
+	    pl->status != 416 &&
+	    disposition_format(
+		cfg->disposition_type, path, disp, sizeof(disp)) == 0)
+		hdr_add(h, &off, "Content-Disposition: %s\r\n", disp);
 	if (hdr_add(h, &off,
-		"ETag: %s\r\n"
-		"Accept-Ranges: bytes\r\n"
 		"X-Content-Type-Options: nosniff\r\n"
-		"X-Accel-Buffering: no\r\n\r\n",
-		etag) == -1) {
+		"X-Accel-Buffering: no\r\n\r\n") == -1) {
 		errno = ENOBUFS;
 		return -1;
 	}
@@ -139,14 +185,13 @@ request_headers(const struct request_env *env, struct fcgi_conn *c,
 
 /*
  * Streams [off, off + len) of fd through buf. A read error, a file that
- * ends early or changes under us, or a failed write returns -1 with a
- * reason: the caller then aborts the request.
+ * ends early, or a failed write returns -1 with a reason: the caller
+ * then aborts the request.
  */
 static int
-request_body(struct fcgi_conn *c, int fd, const struct stat *st, off_t off,
-    off_t len, char *buf, size_t buflen, struct request_log *rl)
+request_copy(struct fcgi_conn *c, int fd, off_t off, off_t len, char *buf,
+    size_t buflen, struct request_log *rl)
 {
-	struct stat now;
 	size_t want;
 	ssize_t n;
 
@@ -174,6 +219,44 @@ request_body(struct fcgi_conn *c, int fd, const struct stat *st, off_t off,
 		len -= n;
 		rl->sent += n;
 	}
+	return 0;
+}
+
+/* The body of a 200 or 206: whole file, one range, or multipart. */
+static int
+request_body(struct fcgi_conn *c, int fd, const struct stat *st,
+    const struct request_plan *pl, char *buf, size_t buflen,
+    struct request_log *rl)
+{
+	struct stat now;
+	size_t i;
+	int n;
+
+	if (pl->status == 200)
+		return request_copy(c, fd, 0, st->st_size, buf, buflen, rl);
+	for (i = 0; i < pl->nranges; i++) {
+		const struct range *r = &pl->ranges[i];
+
+		if (pl->nranges > 1) {
+			n = multipart_part_header(buf, buflen, pl->boundary,
+			    pl->type, r, st->st_size);
+			if (n == -1 || fcgi_write(c, buf, (size_t)n) == -1) {
+				rl->reason = "web server closed the connection";
+				return -1;
+			}
+		}
+		if (request_copy(c, fd, r->first, r->last - r->first + 1, buf,
+			buflen, rl) == -1)
+			return -1;
+	}
+	if (pl->nranges > 1) {
+		n = multipart_part_header(
+		    buf, buflen, pl->boundary, pl->type, NULL, st->st_size);
+		if (n == -1 || fcgi_write(c, buf, (size_t)n) == -1) {
+			rl->reason = "web server closed the connection";
+			return -1;
+		}
+	}
 	/* Bytes of two versions of a file must never pass as one. */
 	if (fstat(fd, &now) == -1 || now.st_size != st->st_size ||
 	    now.st_mtim.tv_sec != st->st_mtim.tv_sec ||
@@ -182,6 +265,66 @@ request_body(struct fcgi_conn *c, int fd, const struct stat *st, off_t off,
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * Decides status, ranges and length from the conditional and Range
+ * headers (RFC 9110 §13.2.2 order, then §14.2; DESIGN.md §3).
+ */
+static int
+request_plan(const struct request_env *env, const struct fcgi_conn *c,
+    const char *path, const struct stat *st, struct request_plan *pl)
+{
+	struct cond_request rq = {
+	    .if_match = fcgi_param(c, "HTTP_IF_MATCH"),
+	    .if_none_match = fcgi_param(c, "HTTP_IF_NONE_MATCH"),
+	    .if_modified_since = fcgi_param(c, "HTTP_IF_MODIFIED_SINCE"),
+	    .if_unmodified_since = fcgi_param(c, "HTTP_IF_UNMODIFIED_SINCE"),
+	    .if_range = fcgi_param(c, "HTTP_IF_RANGE"),
+	    .get_or_head = true,
+	};
+	struct cond_resource rs;
+	const char *range = fcgi_param(c, "HTTP_RANGE");
+	time_t now = time(NULL);
+
+	etag_make(st, pl->etag);
+	pl->type = mime_lookup(env->mime, path, env->cfg->default_type);
+	pl->nranges = 0;
+	pl->length = st->st_size;
+	rs.etag = pl->etag;
+	rs.mtime = st->st_mtim.tv_sec;
+	switch (cond_evaluate(&rq, &rs, now)) {
+	case COND_FAILED:
+		return pl->status = 412;
+	case COND_NOT_MODIFIED:
+		return pl->status = 304;
+	case COND_PROCEED:
+		break;
+	}
+	pl->status = 200;
+	if (range == NULL || !cond_if_range(rq.if_range, &rs, now))
+		return pl->status;
+	switch (range_parse(range, strlen(range), st->st_size,
+	    (size_t)env->cfg->max_ranges, pl->ranges, &pl->nranges)) {
+	case RANGE_IGNORE:
+		break;
+	case RANGE_UNSATISFIABLE:
+		pl->status = 416;
+		pl->length = sizeof(REQUEST_416_BODY) - 1;
+		break;
+	case RANGE_OK:
+		pl->status = 206;
+		if (pl->nranges == 1) {
+			pl->length = range_total(pl->ranges, 1);
+			break;
+		}
+		if (multipart_boundary(pl->boundary) == -1 ||
+		    (pl->length = multipart_length(pl->boundary, pl->type,
+			 pl->ranges, pl->nranges, st->st_size)) == -1)
+			return pl->status = 500;
+		break;
+	}
+	return pl->status;
 }
 
 static int
@@ -228,16 +371,18 @@ static void
 request_log_line(const struct request_log *rl, const struct timespec *t0)
 {
 	struct timespec t1;
-	char path[512];
+	char path[512], range[128];
 	long ms;
 
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	ms = (t1.tv_sec - t0->tv_sec) * 1000 +
 	    (t1.tv_nsec - t0->tv_nsec) / 1000000;
-	log_info("%s \"%s %s\" %d %jd %ld ms%s%s", rl->client, rl->method,
-	    request_log_escape(rl->path, path, sizeof(path)), rl->status,
-	    (intmax_t)rl->sent, ms, rl->reason ? " " : "",
-	    rl->reason ? rl->reason : "");
+	log_info("%s \"%s %s\" %d %jd %ld ms range=%s%s%s", rl->client,
+	    rl->method, request_log_escape(rl->path, path, sizeof(path)),
+	    rl->status, (intmax_t)rl->sent, ms,
+	    rl->range ? request_log_escape(rl->range, range, sizeof(range))
+		      : "-",
+	    rl->reason ? " " : "", rl->reason ? rl->reason : "");
 }
 
 int
@@ -249,6 +394,7 @@ request_handle(const struct request_env *env, struct fcgi_conn *c, char *buf,
 	    .serve_hidden = env->cfg->serve_hidden,
 	};
 	struct request_log rl = {0};
+	struct request_plan plan, *pl = &plan;
 	struct timespec t0;
 	struct stat st;
 	enum path_result pr;
@@ -291,16 +437,20 @@ request_handle(const struct request_env *env, struct fcgi_conn *c, char *buf,
 	}
 	if (rl.status != 200)
 		goto answer;
-
-	if (request_headers(env, c, rl.path, &st) == -1) {
+	rl.status = request_plan(env, c, rl.path, &st, pl);
+	if (rl.status == 412 || rl.status == 500)
+		goto answer;
+	rl.range = pl->status == 206 ? fcgi_param(c, "HTTP_RANGE") : NULL;
+	if (request_headers(env, c, rl.path, &st, pl) == -1) {
 		rl.reason = "could not send headers";
 		goto abort;
 	}
-	if (!head &&
-	    request_body(c, fd, &st, 0, st.st_size, buf, buflen, &rl) == -1)
+	if (!head && (rl.status == 200 || rl.status == 206) &&
+	    request_body(c, fd, &st, pl, buf, buflen, &rl) == -1)
 		goto abort;
-	close(fd);
-	fd = -1;
+	if (!head && rl.status == 416 &&
+	    fcgi_write(c, REQUEST_416_BODY, sizeof(REQUEST_416_BODY) - 1) == -1)
+		goto abort;
 	goto finish;
 
 answer:
@@ -309,6 +459,8 @@ answer:
 		goto abort;
 	}
 finish:
+	if (fd != -1)
+		close(fd);
 	/* Params live until the request is freed: log first. */
 	request_log_line(&rl, &t0);
 	if (fcgi_finish(c) == -1)

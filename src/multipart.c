@@ -1,0 +1,75 @@
+/*
+ * multipart/byteranges framing (RFC 9110 §14.6, RFC 2046 §5.1.1).
+ */
+#include "autoconfig.h"
+
+#include <sys/random.h>
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "multipart.h"
+
+int
+multipart_boundary(char b[MULTIPART_BOUNDARY_LEN])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char r[16];
+	ssize_t n;
+	size_t i;
+
+	do
+		n = getrandom(r, sizeof(r), 0);
+	while (n == -1 && errno == EINTR);
+	if (n != (ssize_t)sizeof(r))
+		return -1;
+	for (i = 0; i < sizeof(r); i++) {
+		b[2 * i] = hex[r[i] >> 4];
+		b[2 * i + 1] = hex[r[i] & 15];
+	}
+	b[32] = '\0';
+	return 0;
+}
+
+int
+multipart_part_header(char *out, size_t outlen, const char *boundary,
+    const char *type, const struct range *r, off_t size)
+{
+	int n;
+
+	if (r == NULL)
+		n = snprintf(out, outlen, "\r\n--%s--\r\n", boundary);
+	else
+		n = snprintf(out, outlen,
+		    "\r\n--%s\r\n"
+		    "Content-Type: %s\r\n"
+		    "Content-Range: bytes %jd-%jd/%jd\r\n\r\n",
+		    boundary, type, (intmax_t)r->first, (intmax_t)r->last,
+		    (intmax_t)size);
+	if (n < 0 || (size_t)n >= outlen)
+		return -1;
+	return n;
+}
+
+off_t
+multipart_length(const char *boundary, const char *type,
+    const struct range *r, size_t n, off_t size)
+{
+	char buf[MULTIPART_HEADER_MAX];
+	off_t total = 0;
+	size_t i;
+	int h;
+
+	for (i = 0; i < n; i++) {
+		h = multipart_part_header(buf, sizeof(buf), boundary, type,
+		    &r[i], size);
+		if (h == -1)
+			return -1;
+		total += h + (r[i].last - r[i].first + 1);
+	}
+	if ((h = multipart_part_header(buf, sizeof(buf), boundary, type, NULL,
+		 size)) == -1)
+		return -1;
+	return total + h;
+}

@@ -1,0 +1,34 @@
+#ifndef DLFCGI_MULTIPART_H
+#define DLFCGI_MULTIPART_H
+
+#include <sys/types.h>
+
+#include <stddef.h>
+
+#include "range.h"
+
+/* 32 hex digits and a NUL. */
+#define MULTIPART_BOUNDARY_LEN 33
+
+/* Largest part header or trailer multipart_part_header() writes. */
+#define MULTIPART_HEADER_MAX 512
+
+/* Fills b with a random boundary (getrandom(2)). Returns 0 or -1. */
+int multipart_boundary(char b[MULTIPART_BOUNDARY_LEN]);
+
+/*
+ * Writes into out the delimiter and headers that precede part r of a
+ * multipart/byteranges body (RFC 9110 §14.6), or, with r NULL, the
+ * closing delimiter. Returns the length, or -1 if out is too small.
+ */
+int multipart_part_header(char *out, size_t outlen, const char *boundary,
+    const char *type, const struct range *r, off_t size);
+
+/*
+ * Exact Content-Length of the whole multipart body for ranges r[0..n),
+ * computed before the first byte is sent. -1 if a header overflows.
+ */
+off_t multipart_length(const char *boundary, const char *type,
+    const struct range *r, size_t n, off_t size);
+
+#endif

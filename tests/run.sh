@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Runs every test of dlfcgi on a fresh Debian 12 machine: installs what
+# the build and the tests need (apt-get, as root or through sudo), builds
+# with -Werror, runs the unit and integration tests, runs them again
+# under ASan+UBSan, then `make distcheck`. The last line is the totals:
+# "N passed, M failed". Exit status 0 only if nothing failed.
+set -u
+cd "$(dirname "$0")/.." || exit 1
+top=$(pwd)
+
+PKGS="build-essential autoconf automake libtool pkg-config
+      libfcgi-dev libfcgi-bin libconfig-dev check media-types
+      lighttpd curl aria2 wget spawn-fcgi clang procps"
+
+as_root() {
+	if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "installing packages"
+as_root apt-get update -qq || exit 1
+as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+    --no-install-recommends $PKGS >/dev/null || exit 1
+
+step "autoreconf"
+# An in-tree configure would make the out-of-tree builds below refuse.
+[ -f config.status ] && make -s distclean >/dev/null 2>&1
+autoreconf -fi || exit 1
+
+passed=0
+failed=0
+
+# Adds the totals of one build's test-suite.log to passed/failed.
+count() {
+	local log=$1 p f e x
+	if [ ! -f "$log" ]; then
+		failed=$((failed + 1))
+		echo "no $log: the test suite did not run"
+		return
+	fi
+	p=$(awk '/^# PASS:/ {print $3}' "$log")
+	f=$(awk '/^# FAIL:/ {print $3}' "$log")
+	e=$(awk '/^# ERROR:/ {print $3}' "$log")
+	x=$(awk '/^# XPASS:/ {print $3}' "$log")
+	passed=$((passed + ${p:-0}))
+	failed=$((failed + ${f:-0} + ${e:-0} + ${x:-0}))
+}
+
+# build NAME [configure args...]: configure, build and test in _build/NAME
+build() {
+	local name=$1 dir="$top/_build/$1"
+	shift
+	step "build $name: configure $*"
+	rm -rf "$dir" && mkdir -p "$dir" && cd "$dir" || exit 1
+	if ! "$top/configure" -q --enable-werror "$@" ||
+	    ! make -s -j"$(nproc)"; then
+		echo "build $name failed"
+		failed=$((failed + 1))
+		cd "$top"
+		return
+	fi
+	step "test $name"
+	make -s -j1 check
+	rc=$?
+	if [ $rc -ne 0 ]; then
+		# Show what failed: automake keeps the details in log files.
+		for t in $(find tests -name '*.log' ! -name test-suite.log); do
+			grep -q '^not ok\|^# FAIL\|^FAIL' "$t" 2>/dev/null &&
+			    { echo "--- $t"; tail -n 60 "$t"; }
+		done
+	fi
+	count "$dir/tests/test-suite.log"
+	cd "$top"
+}
+
+build release
+SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
+DLFCGI_ASAN=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    build asan CFLAGS="-O1 -g -fno-omit-frame-pointer $SAN" \
+    LDFLAGS="$SAN"
+export DLFCGI_ASAN=
+
+step "make distcheck"
+if (cd "$top/_build/release" && make -s distcheck >distcheck.out 2>&1); then
+	echo "distcheck passed"
+	passed=$((passed + 1))
+else
+	tail -n 60 "$top/_build/release/distcheck.out"
+	echo "distcheck FAILED"
+	failed=$((failed + 1))
+fi
+
+echo
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
