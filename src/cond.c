@@ -10,8 +10,8 @@
 #include "httpdate.h"
 
 enum cond_result
-cond_evaluate(const struct cond_request *rq, const struct cond_resource *rs,
-    time_t now)
+cond_evaluate(
+    const struct cond_request *rq, const struct cond_resource *rs, time_t now)
 {
 	time_t t;
 
@@ -56,16 +56,15 @@ cond_evaluate(const struct cond_request *rq, const struct cond_resource *rs,
 		rs->etag, 1) != ETAG_MATCH_INVALID)
 		return COND_PROCEED;
 	if (rq->if_modified_since != NULL && rq->get_or_head &&
-	    httpdate_parse(rq->if_modified_since,
-		strlen(rq->if_modified_since), now, &t) == 0 &&
+	    httpdate_parse(rq->if_modified_since, strlen(rq->if_modified_since),
+		now, &t) == 0 &&
 	    t <= now && rs->mtime <= t)
 		return COND_NOT_MODIFIED;
 	return COND_PROCEED;
 }
 
 bool
-cond_if_range(const char *if_range, const struct cond_resource *rs,
-    time_t now)
+cond_if_range(const char *if_range, const struct cond_resource *rs, time_t now)
 {
 	const char *p = if_range;
 	size_t len;

@@ -21,9 +21,9 @@ struct cond_resource {
 };
 
 enum cond_result {
-	COND_PROCEED,	  /* serve the representation (200/206) */
+	COND_PROCEED,	   /* serve the representation (200/206) */
 	COND_NOT_MODIFIED, /* 304 */
-	COND_FAILED,	  /* 412 */
+	COND_FAILED,	   /* 412 */
 };
 
 /*
@@ -32,8 +32,8 @@ enum cond_result {
  * GET/HEAD 304, else 412) else If-Modified-Since (GET/HEAD only; a date
  * that is invalid or later than now is ignored). Pure.
  */
-enum cond_result cond_evaluate(const struct cond_request *rq,
-    const struct cond_resource *rs, time_t now);
+enum cond_result cond_evaluate(
+    const struct cond_request *rq, const struct cond_resource *rs, time_t now);
 
 /*
  * If-Range (RFC 9110 §13.1.5): true if the Range header applies, i.e.
@@ -41,7 +41,7 @@ enum cond_result cond_evaluate(const struct cond_request *rq,
  * one, or is an HTTP-date equal to Last-Modified to the second. A weak
  * tag or anything else means "send the whole representation". Pure.
  */
-bool cond_if_range(const char *if_range, const struct cond_resource *rs,
-    time_t now);
+bool cond_if_range(
+    const char *if_range, const struct cond_resource *rs, time_t now);
 
 #endif

@@ -25,8 +25,8 @@ disposition_plain(unsigned char c)
 }
 
 int
-disposition_format(enum disposition_type type, const char *name, char *out,
-    size_t outlen)
+disposition_format(
+    enum disposition_type type, const char *name, char *out, size_t outlen)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	const char *base = strrchr(name, '/'), *t;
@@ -37,11 +37,11 @@ disposition_format(enum disposition_type type, const char *name, char *out,
 	base = base != NULL ? base + 1 : name;
 	t = type == DISPOSITION_INLINE ? "inline" : "attachment";
 
-#define PUT(c)                                                                \
-	do {                                                                  \
-		if (o + 1 >= outlen)                                          \
-			return -1;                                            \
-		out[o++] = (c);                                               \
+#define PUT(c)                       \
+	do {                         \
+		if (o + 1 >= outlen) \
+			return -1;   \
+		out[o++] = (c);      \
 	} while (0)
 
 	for (; *t != '\0'; t++)

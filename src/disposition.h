@@ -19,7 +19,7 @@ enum disposition_type {
  * character, CR or LF. Returns 0, or -1 if out (outlen) is too small.
  * Pure.
  */
-int disposition_format(enum disposition_type type, const char *name,
-    char *out, size_t outlen);
+int disposition_format(
+    enum disposition_type type, const char *name, char *out, size_t outlen);
 
 #endif

@@ -28,7 +28,7 @@ enum etag_match {
  * comparison (W/ prefixes ignored), else strong (a weak tag never
  * matches). Opaque tags compare byte by byte. Pure.
  */
-enum etag_match etag_list_match(const char *s, size_t len, const char *etag,
-    int weak);
+enum etag_match etag_list_match(
+    const char *s, size_t len, const char *etag, int weak);
 
 #endif

@@ -111,8 +111,8 @@ cur_time(struct httpdate_cur *c, int *h, int *m, int *s)
 	return 0;
 }
 
-static const char *const httpdate_day_long[7] = {"Sunday", "Monday",
-    "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"};
+static const char *const httpdate_day_long[7] = {"Sunday", "Monday", "Tuesday",
+    "Wednesday", "Thursday", "Friday", "Saturday"};
 
 int
 httpdate_parse(const char *s, size_t len, time_t now, time_t *t)
@@ -130,7 +130,8 @@ httpdate_parse(const char *s, size_t len, time_t now, time_t *t)
 	for (i = 0; i < 7 && wday == -1; i++) {
 		n = strlen(httpdate_day_long[i]);
 		if ((size_t)(c.end - c.p) > n &&
-		    memcmp(c.p, httpdate_day_long[i], n) == 0 && c.p[n] == ',') {
+		    memcmp(c.p, httpdate_day_long[i], n) == 0 &&
+		    c.p[n] == ',') {
 			c.p += n;
 			wday = 7 + i; /* marks the RFC 850 form */
 		} else if (c.end - c.p > 3 &&
@@ -183,8 +184,8 @@ httpdate_parse(const char *s, size_t len, time_t now, time_t *t)
 	if (c.p != c.end)
 		return -1;
 	{
-		static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31,
-		    30, 31, 30, 31};
+		static const int mdays[12] = {
+		    31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 		int max = mdays[mon - 1] + (mon == 2 && httpdate_leap(year));
 
 		/* sec 60: a leap second is read as the next second's start. */

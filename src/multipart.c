@@ -53,8 +53,8 @@ multipart_part_header(char *out, size_t outlen, const char *boundary,
 }
 
 off_t
-multipart_length(const char *boundary, const char *type,
-    const struct range *r, size_t n, off_t size)
+multipart_length(const char *boundary, const char *type, const struct range *r,
+    size_t n, off_t size)
 {
 	char buf[MULTIPART_HEADER_MAX];
 	off_t total = 0;
@@ -62,14 +62,14 @@ multipart_length(const char *boundary, const char *type,
 	int h;
 
 	for (i = 0; i < n; i++) {
-		h = multipart_part_header(buf, sizeof(buf), boundary, type,
-		    &r[i], size);
+		h = multipart_part_header(
+		    buf, sizeof(buf), boundary, type, &r[i], size);
 		if (h == -1)
 			return -1;
 		total += h + (r[i].last - r[i].first + 1);
 	}
-	if ((h = multipart_part_header(buf, sizeof(buf), boundary, type, NULL,
-		 size)) == -1)
+	if ((h = multipart_part_header(
+		 buf, sizeof(buf), boundary, type, NULL, size)) == -1)
 		return -1;
 	return total + h;
 }

@@ -38,8 +38,8 @@ enum range_result {
  * (RANGE_PARSE_MAX entries); *n is their count. Numbers above 2^63-1
  * are a syntax error. Pure: no allocation, no I/O, s is not modified.
  */
-enum range_result range_parse(const char *s, size_t len, off_t size,
-    size_t max, struct range out[RANGE_PARSE_MAX], size_t *n);
+enum range_result range_parse(const char *s, size_t len, off_t size, size_t max,
+    struct range out[RANGE_PARSE_MAX], size_t *n);
 
 /* Total bytes of n ranges. */
 off_t range_total(const struct range *r, size_t n);
