@@ -11,6 +11,8 @@
 #include <sys/uio.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <time.h>
 #include <poll.h>
 #include <string.h>
 #include <unistd.h>
@@ -18,6 +20,7 @@
 #include <fcgiapp.h>
 
 #include "fcgi.h"
+#include "fcgi_guard.h"
 #include "limits.h"
 #include "log.h"
 
@@ -40,6 +43,37 @@ fcgi_conn_init(struct fcgi_conn *c)
 	c->fd = -1;
 }
 
+/* Reads FCGI_STDIN to its end (the guard bounded it). */
+static int
+fcgi_drain_stdin(struct fcgi_conn *c)
+{
+	char sink[1024];
+
+	while (FCGX_GetStr(sink, sizeof(sink), c->req.in) > 0)
+		;
+	return FCGX_GetError(c->req.in) == 0 ? 0 : -1;
+}
+
+/* write(2) all of buf, retrying EINTR and short writes. */
+static int
+fcgi_write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	ssize_t w;
+
+	while (len > 0) {
+		w = write(fd, p, len);
+		if (w == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
 static void
 fcgi_set_timeout(int fd, int opt, int seconds)
 {
@@ -50,9 +84,102 @@ fcgi_set_timeout(int fd, int opt, int seconds)
 		    opt == SO_RCVTIMEO ? "SO_RCVTIMEO" : "SO_SNDTIMEO");
 }
 
+/*
+ * Reads the whole request (up to the end of FCGI_STDIN) into buf within
+ * request_timeout seconds, checking its framing with fcgi_guard_scan()
+ * as it arrives, then lets libfcgi parse it from a pipe that holds just
+ * those bytes: libfcgi never reads from the peer, so it can neither
+ * block on it nor see a record the guard did not accept. Returns 0 with
+ * c->req ready, or -1 (logged) if the peer is to be dropped.
+ */
+static int
+fcgi_read_request(struct fcgi_conn *c, int fd, unsigned char *buf,
+    size_t buflen, int request_timeout)
+{
+	struct timespec now, end;
+	struct pollfd pfd = {.fd = fd, .events = POLLIN};
+	enum fcgi_guard_result r = FCGI_GUARD_MORE;
+	const char *why = "timed out (request_timeout)";
+	size_t have = 0, used = 0;
+	size_t cap = buflen < DL_REQUEST_MAX ? buflen : DL_REQUEST_MAX;
+	ssize_t n;
+	long ms;
+	int p[2], rc;
+
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_sec += request_timeout;
+	while (r == FCGI_GUARD_MORE) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		ms = (end.tv_sec - now.tv_sec) * 1000 +
+		    (end.tv_nsec - now.tv_nsec) / 1000000;
+		if (ms <= 0)
+			goto drop;
+		rc = poll(&pfd, 1, (int)ms);
+		if (rc == -1 && errno != EINTR) {
+			why = "poll failed";
+			goto drop;
+		}
+		if (rc <= 0)
+			continue;
+		n = recv(fd, buf + have, cap - have, MSG_DONTWAIT);
+		if (n == -1) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			why = "read failed";
+			goto drop;
+		}
+		if (n == 0) {
+			if (have == 0)
+				return -1; /* a probe: connect and close */
+			why = "connection closed inside the request";
+			goto drop;
+		}
+		have += (size_t)n;
+		r = fcgi_guard_scan(buf, have, cap, &used, &why);
+	}
+	if (r == FCGI_GUARD_REJECT)
+		goto drop;
+
+	/* used <= DL_REQUEST_MAX < a pipe's 64 KiB: the write cannot block. */
+	if (pipe2(p, O_CLOEXEC) == -1) {
+		log_warn("pipe2");
+		return -1;
+	}
+	if (fcgi_write_all(p[1], buf, used) == -1) {
+		log_warn("write to pipe");
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	close(p[1]);
+	/*
+	 * With keepConnection set, the FCGX_Finish_r() that starts
+	 * FCGX_Accept_r() leaves ipcFd open, and since ipcFd >= 0 it reads
+	 * the request from it instead of accepting.
+	 */
+	c->req.ipcFd = p[0];
+	c->req.keepConnection = 1;
+	if (FCGX_Accept_r(&c->req) != 0 || fcgi_drain_stdin(c) == -1) {
+		/* cannot happen for input the guard accepted */
+		log_warnx("libfcgi refused a request the guard accepted");
+		if (c->req.ipcFd >= 0)
+			close(c->req.ipcFd);
+		c->req.ipcFd = -1;
+		FCGX_Free(&c->req, 0);
+		return -1;
+	}
+	close(p[0]);
+	c->req.ipcFd = fd;
+	return 0;
+drop:
+	log_info("dropped a FastCGI connection: %s", why);
+	return -1;
+}
+
 int
 fcgi_accept(struct fcgi_conn *c, int listen_fd,
-    const volatile sig_atomic_t *stop, int request_timeout, int send_timeout)
+    const volatile sig_atomic_t *stop, int request_timeout, int send_timeout,
+    unsigned char *buf, size_t buflen)
 {
 	struct pollfd pfd = {.fd = listen_fd, .events = POLLIN};
 	int fd, rc;
@@ -87,27 +214,9 @@ fcgi_accept(struct fcgi_conn *c, int listen_fd,
 			return -1;
 		}
 	}
-	fcgi_set_timeout(fd, SO_RCVTIMEO, request_timeout);
 	fcgi_set_timeout(fd, SO_SNDTIMEO, send_timeout);
-
-	/*
-	 * Hand the connection to libfcgi: with keepConnection set, the
-	 * FCGX_Finish_r() at the top of FCGX_Accept_r() leaves ipcFd open,
-	 * and since ipcFd >= 0 it reads BEGIN_REQUEST and PARAMS from it.
-	 * If they are bad, libfcgi closes fd and tries to accept on
-	 * listen_sock -1, which fails at once.
-	 */
-	c->req.ipcFd = fd;
-	c->req.keepConnection = 1;
-	if (FCGX_Accept_r(&c->req) != 0) {
-		log_info("dropped a FastCGI connection: bad, incomplete or "
-			 "timed out request (request_timeout %d s)",
-		    request_timeout);
-		if (c->req.ipcFd >= 0) {
-			close(c->req.ipcFd);
-			c->req.ipcFd = -1;
-		}
-		FCGX_Free(&c->req, 0);
+	if (fcgi_read_request(c, fd, buf, buflen, request_timeout) == -1) {
+		close(fd);
 		return 0;
 	}
 	c->fd = fd;
@@ -118,24 +227,6 @@ const char *
 fcgi_param(const struct fcgi_conn *c, const char *name)
 {
 	return FCGX_GetParam(name, c->req.envp);
-}
-
-int
-fcgi_discard_input(struct fcgi_conn *c, size_t limit)
-{
-	char buf[4096];
-	size_t total = 0;
-	int n;
-
-	for (;;) {
-		n = FCGX_GetStr(buf, sizeof(buf), c->req.in);
-		if (n <= 0)
-			break;
-		total += (size_t)n;
-		if (total > limit)
-			return -1;
-	}
-	return FCGX_GetError(c->req.in) == 0 ? 0 : -1;
 }
 
 int

@@ -25,23 +25,19 @@ void fcgi_conn_init(struct fcgi_conn *c);
 
 /*
  * Waits on listen_fd (non-blocking) for a connection and reads its
- * request. request_timeout and send_timeout (seconds) become the
- * socket's receive and send timeouts. Returns 1 with a request ready,
- * 0 if nothing arrived within a poll period or *stop became non-zero,
- * -1 on a listen socket error (errno set). A peer that sends a bad or
+ * whole request into buf (buflen bytes, at least DL_REQUEST_MAX) within
+ * request_timeout seconds; send_timeout (seconds) becomes the socket's
+ * send timeout. Returns 1 with a request ready, 0 if nothing arrived
+ * within a poll period or *stop became non-zero, -1 on a listen socket
+ * error (errno set). A peer that sends a malformed, oversized or
  * incomplete request is dropped and logged, and 0 is returned.
  */
 int fcgi_accept(struct fcgi_conn *c, int listen_fd,
-    const volatile sig_atomic_t *stop, int request_timeout, int send_timeout);
+    const volatile sig_atomic_t *stop, int request_timeout, int send_timeout,
+    unsigned char *buf, size_t buflen);
 
 /* The value of a request parameter, or NULL. */
 const char *fcgi_param(const struct fcgi_conn *c, const char *name);
-
-/*
- * Reads and drops the request body (FCGI_STDIN) up to limit bytes.
- * Returns 0 at its end, -1 if it is longer or broken.
- */
-int fcgi_discard_input(struct fcgi_conn *c, size_t limit);
 
 /*
  * Sends len bytes as FCGI_STDOUT records of at most 65535 bytes each,

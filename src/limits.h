@@ -45,11 +45,11 @@
 #define DL_HEADER_MAX 4096
 
 /*
- * A request body (dlfcgi serves only GET and HEAD) is read and dropped
- * up to this many bytes so the web server sees a clean close; beyond it
- * the connection is closed at once.
+ * Largest FastCGI request (BEGIN_REQUEST, PARAMS and STDIN records)
+ * accepted; larger ones are dropped. The request is read into the
+ * thread's transfer buffer, which is never smaller than this.
  */
-#define DL_DISCARD_MAX (64 * 1024)
+#define DL_REQUEST_MAX (32 * 1024)
 
 /* Largest FastCGI record payload (FastCGI v1.0 §3.3: contentLength). */
 #define DL_FCGI_RECORD_MAX 65535

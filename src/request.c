@@ -412,13 +412,6 @@ request_handle(const struct request_env *env, struct fcgi_conn *c, char *buf,
 	if (rl.client == NULL)
 		rl.client = "-";
 
-	if (fcgi_discard_input(c, DL_DISCARD_MAX) == -1) {
-		rl.reason = "request body too large or broken";
-		rl.status = 400;
-		if (request_error(c, 400, false) == -1)
-			goto abort;
-		goto finish;
-	}
 	if (strcmp(rl.method, "HEAD") == 0)
 		head = true;
 	else if (strcmp(rl.method, "OPTIONS") == 0) {

@@ -23,7 +23,8 @@ struct worker_thread {
 	const struct request_env *env;
 	int listen_fd;
 	volatile sig_atomic_t *stop;
-	char *buf;
+	char *buf; /* the request, then the body */
+	size_t buflen;
 	struct fcgi_conn conn;
 	int failed;
 };
@@ -37,7 +38,8 @@ worker_thread_main(void *arg)
 
 	while (!*t->stop) {
 		rc = fcgi_accept(&t->conn, t->listen_fd, t->stop,
-		    cfg->request_timeout, cfg->send_timeout);
+		    cfg->request_timeout, cfg->send_timeout,
+		    (unsigned char *)t->buf, t->buflen);
 		if (rc == -1) {
 			log_warn("accept on the FastCGI socket");
 			t->failed = 1;
@@ -80,9 +82,11 @@ worker_run(
 		ts[i].listen_fd = listen_fd;
 		ts[i].stop = stop;
 		fcgi_conn_init(&ts[i].conn);
-		if ((ts[i].buf = malloc((size_t)env->cfg->buffer_size)) ==
-		    NULL) {
-			log_warn("malloc %d bytes", env->cfg->buffer_size);
+		ts[i].buflen = env->cfg->buffer_size > DL_REQUEST_MAX
+		    ? (size_t)env->cfg->buffer_size
+		    : DL_REQUEST_MAX;
+		if ((ts[i].buf = malloc(ts[i].buflen)) == NULL) {
+			log_warn("malloc %zu bytes", ts[i].buflen);
 			break;
 		}
 		if ((e = pthread_create(
