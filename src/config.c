@@ -7,6 +7,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
 #include <libconfig.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -22,6 +24,8 @@
 
 enum conf_type {
 	CONF_INT,
+	CONF_INT64,
+	CONF_PEERS,
 	CONF_BOOL,
 	CONF_STRING,
 };
@@ -41,6 +45,12 @@ static const char *check_readable(const char *, char *, size_t);
 static const char *check_media_type(const char *, char *, size_t);
 static const char *check_disposition(const char *, char *, size_t);
 static const char *check_header_value(const char *, char *, size_t);
+static const char *check_mode(const char *, char *, size_t);
+static const char *check_user(const char *, char *, size_t);
+static const char *check_group(const char *, char *, size_t);
+static const char *check_log(const char *, char *, size_t);
+static void conf_error(FILE *, const char *, const config_setting_t *,
+    const char *, ...) __attribute__((format(printf, 4, 5)));
 
 #define OFF(m) offsetof(struct dl_config, m)
 static const struct conf_key conf_keys[] = {
@@ -61,6 +71,30 @@ static const struct conf_key conf_keys[] = {
     {"disposition", CONF_STRING, OFF(disposition), 0, 0, check_disposition},
     {"cache_control", CONF_STRING, OFF(cache_control), 0, 0,
 	check_header_value},
+    {"workers", CONF_INT, OFF(workers), 0, DL_WORKERS_MAX, NULL},
+    {"max_requests", CONF_INT, OFF(max_requests), 0, INT_MAX, NULL},
+    {"shutdown_timeout", CONF_INT, OFF(shutdown_timeout), 0, DL_TIMEOUT_MAX,
+	NULL},
+    {"queue_timeout", CONF_INT, OFF(queue_timeout), 1, 3600, NULL},
+    {"listen_mode", CONF_STRING, OFF(listen_mode), 0, 0, check_mode},
+    {"listen_owner", CONF_STRING, OFF(listen_owner), 0, 0, check_user},
+    {"listen_group", CONF_STRING, OFF(listen_group), 0, 0, check_group},
+    {"user", CONF_STRING, OFF(user), 0, 0, check_user},
+    {"group", CONF_STRING, OFF(group), 0, 0, check_group},
+    {"allowed_peers", CONF_PEERS, OFF(allowed_peers), 0, DL_PEERS_MAX, NULL},
+    {"max_clients_per_ip", CONF_INT, OFF(max_clients_per_ip), 0, INT_MAX, NULL},
+    {"max_conns_per_file_per_ip", CONF_INT, OFF(max_conns_per_file_per_ip), 0,
+	INT_MAX, NULL},
+    {"rate_per_ip", CONF_INT, OFF(rate_per_ip), 0, 1000000, NULL},
+    {"rate_burst", CONF_INT, OFF(rate_burst), 1, 1000000, NULL},
+    {"limit_rate", CONF_INT64, OFF(limit_rate), 0, LLONG_MAX, NULL},
+    {"limit_rate_after", CONF_INT64, OFF(limit_rate_after), 0, LLONG_MAX, NULL},
+    {"min_rate", CONF_INT64, OFF(min_rate), 0, LLONG_MAX, NULL},
+    {"min_rate_window", CONF_INT, OFF(min_rate_window), 1, DL_TIMEOUT_MAX,
+	NULL},
+    {"max_duration", CONF_INT, OFF(max_duration), 0, INT_MAX, NULL},
+    {"error_log", CONF_STRING, OFF(error_log), 0, 0, check_log},
+    {"access_log", CONF_STRING, OFF(access_log), 0, 0, check_log},
 };
 #undef OFF
 
@@ -87,6 +121,17 @@ config_defaults(struct dl_config *cfg)
 	cfg->max_ranges = DL_MAX_RANGES_DEFAULT;
 	cfg->disposition = xstrdup("none");
 	cfg->disposition_type = DISPOSITION_NONE;
+	cfg->workers = DL_WORKERS_DEFAULT;
+	cfg->shutdown_timeout = DL_SHUTDOWN_TIMEOUT_DEFAULT;
+	cfg->queue_timeout = DL_QUEUE_TIMEOUT_DEFAULT;
+	cfg->listen_mode = xstrdup("0660");
+	cfg->listen_mode_bits = 0660;
+	peer_parse("127.0.0.0/8", &cfg->allowed_peers[0]);
+	peer_parse("::1", &cfg->allowed_peers[1]);
+	cfg->nallowed_peers = 2;
+	cfg->rate_burst = DL_RATE_BURST_DEFAULT;
+	cfg->min_rate_window = DL_MIN_RATE_WINDOW_DEFAULT;
+	cfg->error_log = xstrdup("syslog");
 }
 
 void
@@ -99,6 +144,13 @@ config_free(struct dl_config *cfg)
 	free(cfg->default_type);
 	free(cfg->disposition);
 	free(cfg->cache_control);
+	free(cfg->listen_mode);
+	free(cfg->listen_owner);
+	free(cfg->listen_group);
+	free(cfg->user);
+	free(cfg->group);
+	free(cfg->error_log);
+	free(cfg->access_log);
 	memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -200,11 +252,109 @@ check_header_value(const char *v, char *buf, size_t len)
 }
 
 static const char *
+check_mode(const char *v, char *buf, size_t len)
+{
+	char *end;
+	unsigned long m;
+
+	errno = 0;
+	m = strtoul(v, &end, 8);
+	if (*v < '0' || *v > '7' || errno != 0 || *end != '\0' || m > 0777) {
+		snprintf(buf, len,
+		    "listen_mode must be an octal mode such as \"0660\", "
+		    "not \"%s\"",
+		    v);
+		return buf;
+	}
+	return NULL;
+}
+
+static const char *
+check_user(const char *v, char *buf, size_t len)
+{
+	if (getpwnam(v) == NULL) {
+		snprintf(buf, len, "no such user \"%s\"", v);
+		return buf;
+	}
+	return NULL;
+}
+
+static const char *
+check_group(const char *v, char *buf, size_t len)
+{
+	if (getgrnam(v) == NULL) {
+		snprintf(buf, len, "no such group \"%s\"", v);
+		return buf;
+	}
+	return NULL;
+}
+
+/* "syslog", "stderr" or an absolute path whose directory exists. */
+static const char *
+check_log(const char *v, char *buf, size_t len)
+{
+	const char *slash = strrchr(v, '/');
+	char dir[4096];
+
+	if (strcmp(v, "syslog") == 0 || strcmp(v, "stderr") == 0)
+		return NULL;
+	if (v[0] != '/' || slash == NULL ||
+	    (size_t)(slash - v) >= sizeof(dir)) {
+		snprintf(buf, len,
+		    "a log must be \"syslog\", \"stderr\" or an absolute "
+		    "path, not \"%s\"",
+		    v);
+		return buf;
+	}
+	memcpy(dir, v, (size_t)(slash - v));
+	dir[slash - v] = '\0';
+	if (access(dir[0] ? dir : "/", W_OK | X_OK) == -1) {
+		snprintf(
+		    buf, len, "log \"%s\": directory: %s", v, strerror(errno));
+		return buf;
+	}
+	return NULL;
+}
+
+/* allowed_peers = [ "127.0.0.1", "10.0.0.0/8", ... ]; */
+static int
+conf_peers(config_setting_t *s, struct dl_config *cfg, FILE *errfp)
+{
+	config_setting_t *e;
+	int i, n = config_setting_length(s), errors = 0;
+
+	if (n > DL_PEERS_MAX) {
+		conf_error(errfp, cfg->file, s,
+		    "allowed_peers has %d entries, at most %d", n,
+		    DL_PEERS_MAX);
+		return 1;
+	}
+	cfg->nallowed_peers = 0;
+	for (i = 0; i < n; i++) {
+		e = config_setting_get_elem(s, i);
+		if (config_setting_type(e) != CONFIG_TYPE_STRING ||
+		    peer_parse(config_setting_get_string(e),
+			&cfg->allowed_peers[cfg->nallowed_peers]) == -1) {
+			conf_error(errfp, cfg->file, e,
+			    "allowed_peers entries must be addresses or "
+			    "networks such as \"10.0.0.0/8\"");
+			errors++;
+			continue;
+		}
+		cfg->nallowed_peers++;
+	}
+	return errors;
+}
+
+static const char *
 conf_type_name(enum conf_type t)
 {
 	switch (t) {
 	case CONF_INT:
+	case CONF_INT64:
 		return "an integer";
+	case CONF_PEERS:
+		return "a list of strings";
 	case CONF_BOOL:
 		return "true or false";
 	case CONF_STRING:
@@ -212,9 +362,6 @@ conf_type_name(enum conf_type t)
 	}
 	return "?";
 }
-
-static void conf_error(FILE *errfp, const char *file, const config_setting_t *s,
-    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 static void
 conf_error(FILE *errfp, const char *file, const config_setting_t *s,
@@ -251,6 +398,7 @@ conf_apply(const struct conf_key *k, config_setting_t *s, struct dl_config *cfg,
 
 	switch (k->type) {
 	case CONF_INT:
+	case CONF_INT64:
 		if (t != CONFIG_TYPE_INT && t != CONFIG_TYPE_INT64)
 			break;
 		v = config_setting_get_int64(s);
@@ -260,8 +408,15 @@ conf_apply(const struct conf_key *k, config_setting_t *s, struct dl_config *cfg,
 			    k->name, k->min, k->max, v);
 			return 1;
 		}
-		*(int *)(void *)base = (int)v;
+		if (k->type == CONF_INT64)
+			*(long long *)(void *)base = v;
+		else
+			*(int *)(void *)base = (int)v;
 		return 0;
+	case CONF_PEERS:
+		if (t != CONFIG_TYPE_ARRAY && t != CONFIG_TYPE_LIST)
+			break;
+		return conf_peers(s, cfg, errfp);
 	case CONF_BOOL:
 		if (t != CONFIG_TYPE_BOOL)
 			break;
@@ -334,6 +489,7 @@ config_load(const char *file, struct dl_config *cfg, FILE *errfp)
 		    "root is not set (the directory to serve)");
 		errors++;
 	}
+	cfg->listen_mode_bits = (unsigned)strtoul(cfg->listen_mode, NULL, 8);
 	if (strcmp(cfg->disposition, "attachment") == 0)
 		cfg->disposition_type = DISPOSITION_ATTACHMENT;
 	else if (strcmp(cfg->disposition, "inline") == 0)

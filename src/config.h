@@ -6,6 +6,8 @@
 #include <stdio.h>
 
 #include "disposition.h"
+#include "limits.h"
+#include "peer.h"
 
 /*
  * The whole configuration. Strings are owned by the struct (never by
@@ -28,6 +30,32 @@ struct dl_config {
 	char *disposition;   /* "none", "attachment" or "inline" */
 	enum disposition_type disposition_type; /* derived from the above */
 	char *cache_control; /* Cache-Control value, NULL for none */
+
+	/* the pool (DESIGN.md §1) */
+	int workers;	      /* 0: serve in the calling process */
+	int max_requests;     /* recycle a worker after this many; 0 never */
+	int shutdown_timeout; /* seconds TERM waits for running downloads */
+	int queue_timeout;    /* seconds a request waits for a free thread */
+	char *listen_mode;    /* octal string */
+	unsigned listen_mode_bits;
+	char *listen_owner, *listen_group; /* NULL: unchanged */
+	char *user, *group;		   /* privileges after binding */
+	struct peer_net allowed_peers[DL_PEERS_MAX];
+	size_t nallowed_peers;
+
+	/* limits (DESIGN.md §4); 0 turns each off */
+	int max_clients_per_ip;
+	int max_conns_per_file_per_ip;
+	int rate_per_ip; /* new requests per second per client */
+	int rate_burst;
+	long long limit_rate;	    /* bytes per second per download */
+	long long limit_rate_after; /* bytes sent before limit_rate */
+	long long min_rate;	    /* bytes per second, over the window */
+	int min_rate_window;	    /* seconds */
+	int max_duration;	    /* seconds per download */
+
+	char *error_log;  /* "syslog", "stderr" or a file */
+	char *access_log; /* a file, or NULL for none */
 };
 
 /* Fills cfg with the built-in defaults; strings are allocated. */

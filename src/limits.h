@@ -21,6 +21,17 @@
 #define DL_MIME_TYPES_DEFAULT "/etc/mime.types"
 #define DL_DEFAULT_TYPE_DEFAULT "application/octet-stream"
 
+#define DL_WORKERS_DEFAULT 2
+#define DL_WORKERS_MAX 256
+#define DL_SHUTDOWN_TIMEOUT_DEFAULT 30
+#define DL_QUEUE_TIMEOUT_DEFAULT 5
+#define DL_RATE_BURST_DEFAULT 10
+#define DL_MIN_RATE_WINDOW_DEFAULT 60
+/* Entries of allowed_peers. */
+#define DL_PEERS_MAX 64
+/* Seconds a client is told to wait (Retry-After) after a 503. */
+#define DL_RETRY_AFTER 5
+
 /* Ranges of one request served as 206 (more: 200). */
 #define DL_MAX_RANGES_DEFAULT 16
 

@@ -8,6 +8,7 @@
 #include <sys/un.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <netdb.h>
 #include <stdio.h>
@@ -91,8 +92,11 @@ syntax:
 	return -1;
 }
 
+/* The unix socket file this process created (for removal at exit). */
+static char listen_created[sizeof(((struct sockaddr_un *)0)->sun_path)];
+
 static int
-listen_unix(const struct listen_addr *a)
+listen_unix(const struct listen_addr *a, unsigned mode, uid_t uid, gid_t gid)
 {
 	struct sockaddr_un sun;
 	mode_t old;
@@ -123,12 +127,23 @@ listen_unix(const struct listen_addr *a)
 		log_warn("socket");
 		return -1;
 	}
-	/* 0660: only the owner and the web server's group may connect. */
-	old = umask(0117);
+	/* Nobody may connect before the mode and owner are right. */
+	old = umask(0177);
 	rc = bind(fd, (struct sockaddr *)&sun, sizeof(sun));
 	umask(old);
 	if (rc == -1) {
 		log_warn("bind unix:%s", a->path);
+		goto fail;
+	}
+	if ((uid != (uid_t)-1 || gid != (gid_t)-1) &&
+	    chown(a->path, uid, gid) == -1) {
+		log_warn("chown unix:%s", a->path);
+		unlink(a->path);
+		goto fail;
+	}
+	if (chmod(a->path, mode) == -1) {
+		log_warn("chmod unix:%s", a->path);
+		unlink(a->path);
 		goto fail;
 	}
 	if (listen(fd, DL_LISTEN_BACKLOG) == -1) {
@@ -136,6 +151,7 @@ listen_unix(const struct listen_addr *a)
 		unlink(a->path);
 		goto fail;
 	}
+	memcpy(listen_created, a->path, sizeof(listen_created));
 	return fd;
 fail:
 	rc = errno;
@@ -186,7 +202,7 @@ listen_tcp(const struct listen_addr *a)
 }
 
 int
-listen_open(const char *spec)
+listen_open(const char *spec, unsigned mode, uid_t uid, gid_t gid)
 {
 	struct listen_addr a;
 	char why[128];
@@ -196,16 +212,35 @@ listen_open(const char *spec)
 		errno = EINVAL;
 		return -1;
 	}
-	return a.kind == LISTEN_UNIX ? listen_unix(&a) : listen_tcp(&a);
+	return a.kind == LISTEN_UNIX ? listen_unix(&a, mode, uid, gid)
+				     : listen_tcp(&a);
 }
 
 void
-listen_cleanup(const char *spec)
+listen_unlink_created(void)
 {
-	struct listen_addr a;
-	char why[128];
+	if (listen_created[0] != '\0' && unlink(listen_created) == -1 &&
+	    errno != ENOENT)
+		log_warn("unlink %s", listen_created);
+	listen_created[0] = '\0';
+}
 
-	if (spec != NULL && listen_parse(spec, &a, why, sizeof(why)) == 0 &&
-	    a.kind == LISTEN_UNIX && unlink(a.path) == -1 && errno != ENOENT)
-		log_warn("unlink %s", a.path);
+int
+listen_systemd(void)
+{
+	const char *pid = getenv("LISTEN_PID"), *fds = getenv("LISTEN_FDS");
+	int rc = -1;
+
+	if (pid != NULL && fds != NULL && strtol(pid, NULL, 10) == getpid() &&
+	    strtol(fds, NULL, 10) >= 1) {
+		rc = 3; /* SD_LISTEN_FDS_START */
+		if (fcntl(rc, F_SETFD, FD_CLOEXEC) == -1) {
+			log_warn("socket activation: fd 3");
+			rc = -1;
+		}
+	}
+	unsetenv("LISTEN_PID");
+	unsetenv("LISTEN_FDS");
+	unsetenv("LISTEN_FDNAMES");
+	return rc;
 }

@@ -4,6 +4,8 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
+#include <sys/types.h>
+
 #include <stddef.h>
 
 enum listen_kind {
@@ -28,12 +30,20 @@ int listen_parse(
 
 /*
  * Creates, binds and listens on the socket spec names; a stale unix
- * socket file is replaced, a live one is an error. Returns the socket
- * (SOCK_CLOEXEC) or -1 with errno set and a reason logged.
+ * socket file is replaced, a live one is an error. A unix socket gets
+ * mode (e.g. 0660) and, unless -1, owner uid and group gid. Returns the
+ * socket (SOCK_CLOEXEC) or -1 with errno set and a reason logged.
  */
-int listen_open(const char *spec);
+int listen_open(const char *spec, unsigned mode, uid_t uid, gid_t gid);
 
-/* Removes the unix socket file of spec, if it is one. */
-void listen_cleanup(const char *spec);
+/* Removes the unix socket file this process created, if any. */
+void listen_unlink_created(void);
+
+/*
+ * The socket handed over by systemd (LISTEN_PID, LISTEN_FDS: fd 3), if
+ * any; the variables are removed so children do not see them. -1 if
+ * none.
+ */
+int listen_systemd(void);
 
 #endif

@@ -4,6 +4,8 @@
 #include "autoconfig.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +16,8 @@
 #include "log.h"
 
 static enum log_dest log_dest = LOG_DEST_STDERR;
+static int log_fd = -1;
+static char log_path[4096];
 static int log_level = LOG_INFO;
 static char log_role[32] = "main";
 
@@ -23,6 +27,52 @@ log_init(enum log_dest dest)
 	log_dest = dest;
 	if (dest == LOG_DEST_SYSLOG)
 		openlog("dlfcgi", LOG_PID | LOG_NDELAY, LOG_DAEMON);
+}
+
+int
+log_open(const char *error_log)
+{
+	int fd;
+
+	if (strcmp(error_log, "stderr") == 0) {
+		log_init(LOG_DEST_STDERR);
+		return 0;
+	}
+	if (strcmp(error_log, "syslog") == 0) {
+		log_init(LOG_DEST_SYSLOG);
+		return 0;
+	}
+	fd = open(error_log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	if (fd == -1)
+		return -1;
+	if (log_fd != -1)
+		close(log_fd);
+	log_fd = fd;
+	snprintf(log_path, sizeof(log_path), "%s", error_log);
+	log_dest = LOG_DEST_FILE;
+	return 0;
+}
+
+int
+log_reopen(void)
+{
+	int fd, old;
+
+	if (log_dest != LOG_DEST_FILE)
+		return 0;
+	fd = open(log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	if (fd == -1) {
+		log_warn("reopen %s", log_path);
+		return -1;
+	}
+	/* dup2 keeps log_fd valid for threads logging meanwhile. */
+	old = log_fd;
+	if (dup2(fd, old) == -1) {
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
 }
 
 void
@@ -50,6 +100,25 @@ log_vlog(int prio, int errnum, const char *fmt, va_list ap)
 		snprintf(msg + n, sizeof(msg) - n, ": %s", strerror(errnum));
 	if (log_dest == LOG_DEST_SYSLOG) {
 		syslog(prio, "%s: %s", log_role, msg);
+		return;
+	}
+	if (log_dest == LOG_DEST_FILE) {
+		char line[1200], ts[32];
+		struct timespec now;
+		struct tm tm;
+		int len;
+
+		clock_gettime(CLOCK_REALTIME, &now);
+		gmtime_r(&now.tv_sec, &tm);
+		strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		len = snprintf(line, sizeof(line), "%s dlfcgi[%s]: %s\n", ts,
+		    log_role, msg);
+		if (len > 0 && (size_t)len >= sizeof(line))
+			len = sizeof(line) - 1;
+		/* One write per line on an O_APPEND fd: lines never mix. */
+		if (len > 0 && write(log_fd, line, (size_t)len) == -1) {
+			/* nowhere left to report it */
+		}
 		return;
 	}
 	/* One fprintf per line: stdio locks the stream, lines never mix. */

@@ -6,10 +6,21 @@
 enum log_dest {
 	LOG_DEST_STDERR,
 	LOG_DEST_SYSLOG,
+	LOG_DEST_FILE,
 };
 
 /* Sends log lines to stderr or syslog; safe to call again at any time. */
 void log_init(enum log_dest dest);
+
+/*
+ * Sends log lines where error_log says: "syslog", "stderr" or a file
+ * (opened O_APPEND, mode 0640). Returns 0, or -1 with errno set (the
+ * previous destination stays).
+ */
+int log_open(const char *error_log);
+
+/* Reopens the log file (SIGUSR1, after logrotate). Returns 0 or -1. */
+int log_reopen(void);
 /* Names the process role printed on every line ("main", "worker[3]"). */
 void log_procinit(const char *role);
 /* Lowest priority that is printed (LOG_INFO by default, LOG_DEBUG -v). */

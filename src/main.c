@@ -8,7 +8,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
+#include <grp.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -17,18 +18,21 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "accesslog.h"
 #include "config.h"
 #include "limits.h"
 #include "listen.h"
 #include "log.h"
 #include "mime.h"
 #include "request.h"
+#include "master.h"
+#include "scoreboard.h"
 #include "worker.h"
 
-static volatile sig_atomic_t main_stop;
-static const char *main_listen; /* for the unix socket's removal */
+static void usage(int) __attribute__((noreturn));
 
-static void __attribute__((noreturn)) usage(int status)
+static void
+usage(int status)
 {
 	fprintf(status ? stderr : stdout,
 	    "usage: dlfcgi [-dfhtV] [-c file]\n"
@@ -43,35 +47,53 @@ static void __attribute__((noreturn)) usage(int status)
 }
 
 /*
- * Signals are blocked in every thread and taken here, synchronously:
- * no handler runs, so nothing is async-signal-unsafe.
+ * Drops root for cfg->user and cfg->group (all supplementary groups
+ * too), after binding and opening logs, before serving.
  */
-static void *
-main_signals(void *arg)
+static void
+main_drop_privileges(const struct dl_config *cfg)
 {
-	sigset_t *set = arg;
-	int sig;
+	struct passwd *pw = NULL;
+	struct group *gr;
+	uid_t uid;
+	gid_t gid;
 
-	for (;;) {
-		if (sigwait(set, &sig) != 0)
-			continue;
-		switch (sig) {
-		case SIGTERM:
-		case SIGINT:
-			log_info(
-			    "signal %d: stopping after running requests", sig);
-			main_stop = 1;
-			break;
-		case SIGQUIT:
-			log_info("SIGQUIT: stopping now");
-			listen_cleanup(main_listen);
-			_exit(0);
-		default:
-			log_info("signal %d ignored", sig);
-			break;
-		}
+	if (cfg->user == NULL && cfg->group == NULL)
+		return;
+	if (geteuid() != 0) {
+		log_warnx("not started as root: user and group are ignored");
+		return;
 	}
-	return NULL;
+	if (cfg->user != NULL && (pw = getpwnam(cfg->user)) == NULL)
+		fatalx("no such user %s", cfg->user);
+	uid = pw ? pw->pw_uid : 0;
+	gid = pw ? pw->pw_gid : 0;
+	if (cfg->group != NULL) {
+		if ((gr = getgrnam(cfg->group)) == NULL)
+			fatalx("no such group %s", cfg->group);
+		gid = gr->gr_gid;
+	}
+	if (setgroups(1, &gid) == -1 || setresgid(gid, gid, gid) == -1 ||
+	    (pw != NULL && setresuid(uid, uid, uid) == -1))
+		fatal("unable to drop privileges to %s:%s",
+		    cfg->user ? cfg->user : "root",
+		    cfg->group ? cfg->group : "-");
+	log_info("running as uid %d gid %d", (int)getuid(), (int)getgid());
+}
+
+/* Owner and group of the unix socket, or -1 for "unchanged". */
+static void
+main_socket_owner(const struct dl_config *cfg, uid_t *uid, gid_t *gid)
+{
+	struct passwd *pw;
+	struct group *gr;
+
+	*uid = (uid_t)-1;
+	*gid = (gid_t)-1;
+	if (cfg->listen_owner != NULL && (pw = getpwnam(cfg->listen_owner)))
+		*uid = pw->pw_uid;
+	if (cfg->listen_group != NULL && (gr = getgrnam(cfg->listen_group)))
+		*gid = gr->gr_gid;
 }
 
 /* The FastCGI socket: `listen`, else the one inherited on fd 0. */
@@ -82,8 +104,17 @@ main_socket(const struct dl_config *cfg)
 	int type;
 	socklen_t len = sizeof(type);
 
-	if (cfg->listen != NULL)
-		return listen_open(cfg->listen);
+	uid_t uid;
+	gid_t gid;
+	int fd;
+
+	if (cfg->listen != NULL) {
+		main_socket_owner(cfg, &uid, &gid);
+		return listen_open(
+		    cfg->listen, cfg->listen_mode_bits, uid, gid);
+	}
+	if ((fd = listen_systemd()) != -1)
+		return fd;
 	if (fstat(0, &st) == -1 || !S_ISSOCK(st.st_mode) ||
 	    getsockopt(0, SOL_SOCKET, SO_TYPE, &type, &len) == -1 ||
 	    type != SOCK_STREAM) {
@@ -98,14 +129,13 @@ main_socket(const struct dl_config *cfg)
 int
 main(int argc, char *argv[])
 {
-	struct dl_config cfg;
-	struct mime_table *mime;
+	struct master m;
 	struct request_env env;
 	const char *file = DL_DEFAULT_CONFIG;
-	pthread_t sigtid;
 	sigset_t set;
 	bool check = false, foreground_log = false, detach = false;
-	int ch, lfd, rootfd, rc;
+	int ch, rc;
+	size_t nslots;
 
 	while ((ch = getopt(argc, argv, "c:dfhtV")) != -1) {
 		switch (ch) {
@@ -133,61 +163,83 @@ main(int argc, char *argv[])
 	if (optind != argc)
 		usage(1);
 
-	if (config_load(file, &cfg, stderr) != 0)
+	memset(&m, 0, sizeof(m));
+	m.config_file = file;
+	if (config_load(file, &m.cfg, stderr) != 0)
 		return 1;
-	mime = mime_load(cfg.mime_types, stderr);
-	if (mime == NULL) {
+	m.mime = mime_load(m.cfg.mime_types, stderr);
+	if (m.mime == NULL) {
 		/* Only the default may be missing (config checks the rest). */
 		fprintf(stderr, "dlfcgi: %s: %s; every file gets %s\n",
-		    cfg.mime_types, strerror(errno), cfg.default_type);
-		if ((mime = mime_load(NULL, stderr)) == NULL)
+		    m.cfg.mime_types, strerror(errno), m.cfg.default_type);
+		if ((m.mime = mime_load(NULL, stderr)) == NULL)
 			return 1;
 	}
 	if (check) {
 		printf("dlfcgi: %s: syntax is ok\n", file);
-		mime_free(mime);
-		config_free(&cfg);
+		mime_free(m.mime);
+		config_free(&m.cfg);
 		return 0;
 	}
 
-	log_init(foreground_log ? LOG_DEST_STDERR : LOG_DEST_SYSLOG);
-	log_procinit("main");
+	if (foreground_log)
+		log_init(LOG_DEST_STDERR);
+	else if (log_open(m.cfg.error_log) == -1) {
+		fprintf(stderr, "dlfcgi: error_log %s: %s\n", m.cfg.error_log,
+		    strerror(errno));
+		return 1;
+	}
+	if (accesslog_open(m.cfg.access_log) == -1) {
+		fprintf(stderr, "dlfcgi: access_log %s: %s\n", m.cfg.access_log,
+		    strerror(errno));
+		return 1;
+	}
+	log_procinit(m.cfg.workers == 0 ? "main" : "master");
 	signal(SIGPIPE, SIG_IGN);
 
-	rootfd = open(cfg.root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (rootfd == -1)
-		fatal("open root %s", cfg.root);
-	if ((lfd = main_socket(&cfg)) == -1)
+	m.rootfd = open(m.cfg.root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (m.rootfd == -1)
+		fatal("open root %s", m.cfg.root);
+	if ((m.lfd = main_socket(&m.cfg)) == -1)
 		return 1;
-	main_listen = cfg.listen;
+	main_drop_privileges(&m.cfg);
+	/* Twice the pool, so a reload can start a whole new generation. */
+	nslots = (size_t)m.cfg.threads *
+	    (m.cfg.workers == 0 ? 1 : 2 * (size_t)m.cfg.workers);
+	if ((m.sb = scoreboard_create(nslots)) == NULL)
+		fatal("scoreboard of %zu slots", nslots);
 	if (detach && daemon(0, 0) == -1)
 		fatal("daemon");
 
+	/* Taken by sigsuspend (master) or sigwait (worker), never async. */
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGQUIT);
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGUSR1);
-	sigaddset(&set, SIGUSR2);
-	if ((rc = pthread_sigmask(SIG_BLOCK, &set, NULL)) != 0 ||
-	    (rc = pthread_create(&sigtid, NULL, main_signals, &set)) != 0) {
-		errno = rc;
-		fatal("signal thread");
-	}
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGALRM);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) == -1)
+		fatal("sigprocmask");
 
-	env.cfg = &cfg;
-	env.mime = mime;
-	env.rootfd = rootfd;
-	log_info("dlfcgi %s serving %s on %s", PACKAGE_VERSION, cfg.root,
-	    cfg.listen ? cfg.listen : "the inherited socket (fd 0)");
-	rc = worker_run(&env, lfd, &main_stop);
-	listen_cleanup(cfg.listen);
-	log_info("stopped");
-	/* The signal thread sleeps in sigwait: leave without joining it. */
-	close(lfd);
-	close(rootfd);
-	mime_free(mime);
-	config_free(&cfg);
-	return rc == 0 ? 0 : 1;
+	log_info("dlfcgi %s serving %s on %s", PACKAGE_VERSION, m.cfg.root,
+	    m.cfg.listen ? m.cfg.listen : "an inherited socket");
+	if (m.cfg.workers > 0)
+		rc = master_run(&m);
+	else {
+		env.cfg = &m.cfg;
+		env.mime = m.mime;
+		env.rootfd = m.rootfd;
+		env.sb = m.sb;
+		rc = worker_run(&env, m.lfd, 0) == 0 ? 0 : 1;
+		listen_unlink_created();
+		log_info("stopped");
+	}
+	close(m.lfd);
+	close(m.rootfd);
+	scoreboard_destroy(m.sb);
+	mime_free(m.mime);
+	config_free(&m.cfg);
+	return rc;
 }

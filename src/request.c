@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "accesslog.h"
 #include "cond.h"
 #include "disposition.h"
 #include "etag.h"
@@ -25,11 +26,12 @@
 #include "path.h"
 #include "range.h"
 #include "request.h"
+#include "scoreboard.h"
 
 #define ALLOW_METHODS "GET, HEAD, OPTIONS"
 #define REQUEST_416_BODY "416 Range Not Satisfiable\n"
 
-/* What one request did, for its log line. */
+/* What one request did, for its log line, and its transfer state. */
 struct request_log {
 	const char *method;
 	const char *path;
@@ -38,6 +40,13 @@ struct request_log {
 	off_t sent;
 	const char *range;  /* Range header of a 206, or NULL */
 	const char *reason; /* why it was refused or aborted, or NULL */
+	int retry_after;    /* seconds, for 429 and 503 */
+	struct sb_slot *slot;
+	const struct dl_config *cfg;
+	int64_t start_ms;
+	int64_t win_ms; /* min_rate: start of the current window */
+	off_t win_sent; /* min_rate: bytes sent when it started */
+	int64_t thr_ms; /* limit_rate: when throttling began, or 0 */
 };
 
 static const char *
@@ -66,6 +75,10 @@ request_reason_phrase(int status)
 		return "Precondition Failed";
 	case 416:
 		return "Range Not Satisfiable";
+	case 429:
+		return "Too Many Requests";
+	case 503:
+		return "Service Unavailable";
 	default:
 		return "Internal Server Error";
 	}
@@ -96,7 +109,7 @@ hdr_add(char *h, size_t *off, const char *fmt, ...)
 
 /* A short text/plain answer for every status without a file body. */
 static int
-request_error(struct fcgi_conn *c, int status, bool head)
+request_error(struct fcgi_conn *c, int status, bool head, int retry_after)
 {
 	char h[DL_HEADER_MAX], body[64];
 	size_t off = 0;
@@ -108,6 +121,8 @@ request_error(struct fcgi_conn *c, int status, bool head)
 	    request_reason_phrase(status));
 	if (status == 405 || status == 204)
 		hdr_add(h, &off, "Allow: " ALLOW_METHODS "\r\n");
+	if (status == 429 || status == 503)
+		hdr_add(h, &off, "Retry-After: %d\r\n", retry_after);
 	if (status != 204)
 		hdr_add(h, &off,
 		    "Content-Type: text/plain; charset=utf-8\r\n"
@@ -184,9 +199,55 @@ request_headers(const struct request_env *env, struct fcgi_conn *c,
 }
 
 /*
+ * The per-download limits, checked after each buffer: max_duration,
+ * min_rate over min_rate_window, and limit_rate after limit_rate_after
+ * (by sleeping this thread: it serves only this download). Returns -1
+ * with rl->reason set if the download must be aborted.
+ */
+static int
+request_pace(struct request_log *rl)
+{
+	const struct dl_config *cfg = rl->cfg;
+	int64_t now = scoreboard_now_ms(), due;
+	struct timespec ts;
+
+	__atomic_store_n(&rl->slot->sent, (int64_t)rl->sent, __ATOMIC_RELAXED);
+	__atomic_store_n(&rl->slot->progress_ms, now, __ATOMIC_RELAXED);
+	if (cfg->max_duration > 0 &&
+	    now - rl->start_ms >= (int64_t)cfg->max_duration * 1000) {
+		rl->reason = "max_duration reached";
+		return -1;
+	}
+	if (cfg->min_rate > 0 &&
+	    now - rl->win_ms >= (int64_t)cfg->min_rate_window * 1000) {
+		if (rl->sent - rl->win_sent <
+		    cfg->min_rate * cfg->min_rate_window) {
+			rl->reason = "slower than min_rate";
+			return -1;
+		}
+		rl->win_ms = now;
+		rl->win_sent = rl->sent;
+	}
+	if (cfg->limit_rate > 0 && rl->sent > cfg->limit_rate_after) {
+		if (rl->thr_ms == 0)
+			rl->thr_ms = now;
+		due = rl->thr_ms +
+		    (int64_t)((rl->sent - cfg->limit_rate_after) * 1000 /
+			cfg->limit_rate);
+		if (due > now) {
+			ts.tv_sec = (due - now) / 1000;
+			ts.tv_nsec = (long)((due - now) % 1000) * 1000000;
+			while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+				;
+		}
+	}
+	return 0;
+}
+
+/*
  * Streams [off, off + len) of fd through buf. A read error, a file that
- * ends early, or a failed write returns -1 with a reason: the caller
- * then aborts the request.
+ * ends early, a failed write or a limit returns -1 with a reason: the
+ * caller then aborts the request.
  */
 static int
 request_copy(struct fcgi_conn *c, int fd, off_t off, off_t len, char *buf,
@@ -218,6 +279,8 @@ request_copy(struct fcgi_conn *c, int fd, off_t off, off_t len, char *buf,
 		off += n;
 		len -= n;
 		rl->sent += n;
+		if (request_pace(rl) == -1)
+			return -1;
 	}
 	return 0;
 }
@@ -345,63 +408,52 @@ request_status(enum path_result r, bool hide)
 	return 500;
 }
 
-/* Control characters and quotes of a path are shown as \xHH. */
-static const char *
-request_log_escape(const char *s, char *out, size_t outlen)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t o = 0;
-
-	for (; *s != '\0' && o + 5 < outlen; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if (ch < 0x20 || ch == 0x7f || ch == '"' || ch == '\\') {
-			out[o++] = '\\';
-			out[o++] = 'x';
-			out[o++] = hex[ch >> 4];
-			out[o++] = hex[ch & 15];
-		} else
-			out[o++] = (char)ch;
-	}
-	out[o] = '\0';
-	return out;
-}
-
+/* One line per request: the access log, and refusals to the error log. */
 static void
-request_log_line(const struct request_log *rl, const struct timespec *t0)
+request_log_line(const struct request_log *rl)
 {
-	struct timespec t1;
-	char path[512], range[128];
-	long ms;
+	struct access_entry e = {
+	    .client = rl->client,
+	    .method = rl->method,
+	    .path = rl->path,
+	    .status = rl->status,
+	    .range = rl->range,
+	    .sent = rl->sent,
+	    .ms = (long)(scoreboard_now_ms() - rl->start_ms),
+	    .reason = rl->reason,
+	};
+	char path[512];
 
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	ms = (t1.tv_sec - t0->tv_sec) * 1000 +
-	    (t1.tv_nsec - t0->tv_nsec) / 1000000;
-	log_info("%s \"%s %s\" %d %jd %ld ms range=%s%s%s", rl->client,
-	    rl->method, request_log_escape(rl->path, path, sizeof(path)),
-	    rl->status, (intmax_t)rl->sent, ms,
-	    rl->range ? request_log_escape(rl->range, range, sizeof(range))
-		      : "-",
-	    rl->reason ? " " : "", rl->reason ? rl->reason : "");
+	accesslog_write(&e);
+	if (rl->reason != NULL)
+		log_info("%s \"%s %s\" %d: %s", rl->client, rl->method,
+		    accesslog_escape(rl->path, path, sizeof(path)), rl->status,
+		    rl->reason);
+	else if (!accesslog_enabled())
+		log_debug("%s \"%s %s\" %d %jd", rl->client, rl->method,
+		    accesslog_escape(rl->path, path, sizeof(path)), rl->status,
+		    (intmax_t)rl->sent);
 }
 
 int
 request_handle(const struct request_env *env, struct fcgi_conn *c, char *buf,
-    size_t buflen)
+    size_t buflen, struct sb_slot *slot)
 {
+	const struct dl_config *cfg = env->cfg;
 	struct path_policy pol = {
-	    .follow_symlinks = env->cfg->follow_symlinks,
-	    .serve_hidden = env->cfg->serve_hidden,
+	    .follow_symlinks = cfg->follow_symlinks,
+	    .serve_hidden = cfg->serve_hidden,
 	};
 	struct request_log rl = {0};
 	struct request_plan plan, *pl = &plan;
-	struct timespec t0;
 	struct stat st;
 	enum path_result pr;
 	bool head = false;
 	int fd = -1;
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	rl.cfg = cfg;
+	rl.slot = slot;
+	rl.start_ms = rl.win_ms = scoreboard_now_ms();
 	rl.method = fcgi_param(c, "REQUEST_METHOD");
 	rl.path = fcgi_param(c, "PATH_INFO");
 	rl.client = fcgi_param(c, "REMOTE_ADDR");
@@ -411,6 +463,22 @@ request_handle(const struct request_env *env, struct fcgi_conn *c, char *buf,
 		rl.path = "";
 	if (rl.client == NULL)
 		rl.client = "-";
+
+	switch (scoreboard_admit(env->sb, slot, rl.client,
+	    cfg->max_clients_per_ip, cfg->rate_per_ip, cfg->rate_burst,
+	    rl.start_ms, &rl.retry_after)) {
+	case SB_GATE_OK:
+		break;
+	case SB_GATE_BUSY:
+		rl.status = 503;
+		rl.retry_after = DL_RETRY_AFTER;
+		rl.reason = "max_clients_per_ip reached";
+		goto answer;
+	case SB_GATE_RATE:
+		rl.status = 429;
+		rl.reason = "rate_per_ip exceeded";
+		goto answer;
+	}
 
 	if (strcmp(rl.method, "HEAD") == 0)
 		head = true;
@@ -423,13 +491,20 @@ request_handle(const struct request_env *env, struct fcgi_conn *c, char *buf,
 	}
 
 	pr = path_open(env->rootfd, rl.path, &pol, &fd, &st);
-	rl.status = request_status(pr, env->cfg->hide_forbidden);
+	rl.status = request_status(pr, cfg->hide_forbidden);
 	if (pr == PATH_ERROR) {
 		log_warn("open %s", rl.path);
 		rl.reason = "open failed";
 	}
 	if (rl.status != 200)
 		goto answer;
+	if (scoreboard_admit_file(env->sb, slot, st.st_dev, st.st_ino, rl.path,
+		cfg->max_conns_per_file_per_ip) != SB_GATE_OK) {
+		rl.status = 503;
+		rl.retry_after = DL_RETRY_AFTER;
+		rl.reason = "max_conns_per_file_per_ip reached";
+		goto answer;
+	}
 	rl.status = request_plan(env, c, rl.path, &st, pl);
 	if (rl.status == 412 || rl.status == 500)
 		goto answer;
@@ -447,7 +522,7 @@ request_handle(const struct request_env *env, struct fcgi_conn *c, char *buf,
 	goto finish;
 
 answer:
-	if (request_error(c, rl.status, head) == -1) {
+	if (request_error(c, rl.status, head, rl.retry_after) == -1) {
 		rl.reason = "could not send the answer";
 		goto abort;
 	}
@@ -455,15 +530,43 @@ finish:
 	if (fd != -1)
 		close(fd);
 	/* Params live until the request is freed: log first. */
-	request_log_line(&rl, &t0);
+	request_log_line(&rl);
+	scoreboard_done(env->sb, slot);
 	if (fcgi_finish(c) == -1)
 		log_warnx("could not end the request cleanly");
 	return rl.status;
 abort:
 	if (fd != -1)
 		close(fd);
-	/* The log line must be written before the params are freed. */
-	request_log_line(&rl, &t0);
+	request_log_line(&rl);
+	scoreboard_done(env->sb, slot);
 	fcgi_abort(c);
 	return 0;
+}
+
+int
+request_refuse(
+    const struct request_env *env, struct fcgi_conn *c, const char *reason)
+{
+	struct request_log rl = {0};
+
+	rl.start_ms = scoreboard_now_ms();
+	rl.method = fcgi_param(c, "REQUEST_METHOD");
+	rl.path = fcgi_param(c, "PATH_INFO");
+	rl.client = fcgi_param(c, "REMOTE_ADDR");
+	rl.method = rl.method ? rl.method : "-";
+	rl.path = rl.path ? rl.path : "";
+	rl.client = rl.client ? rl.client : "-";
+	rl.status = 503;
+	rl.reason = reason;
+	(void)env;
+	if (request_error(
+		c, 503, strcmp(rl.method, "HEAD") == 0, DL_RETRY_AFTER) == -1) {
+		request_log_line(&rl);
+		fcgi_abort(c);
+		return 0;
+	}
+	request_log_line(&rl);
+	fcgi_finish(c);
+	return 503;
 }

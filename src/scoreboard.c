@@ -1,0 +1,270 @@
+/*
+ * The shared scoreboard: slots, per-client counting, request rates.
+ */
+#include "autoconfig.h"
+
+#include <sys/mman.h>
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "scoreboard.h"
+
+struct sb_bucket {
+	char client[SB_CLIENT_LEN];
+	double tokens;
+	int64_t last_ms;
+};
+
+struct scoreboard {
+	pthread_mutex_t lock;
+	size_t nslots;
+	size_t maplen;
+	struct sb_bucket buckets[SB_BUCKETS];
+	struct sb_slot slots[];
+};
+
+/* How many buckets a client's hash may probe before evicting. */
+#define SB_PROBE 8
+
+int64_t
+scoreboard_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* A worker may die holding the lock: take it over, state is simple. */
+static void
+sb_lock(struct scoreboard *sb)
+{
+	if (pthread_mutex_lock(&sb->lock) == EOWNERDEAD)
+		pthread_mutex_consistent(&sb->lock);
+}
+
+static void
+sb_unlock(struct scoreboard *sb)
+{
+	pthread_mutex_unlock(&sb->lock);
+}
+
+struct scoreboard *
+scoreboard_create(size_t nslots)
+{
+	pthread_mutexattr_t a;
+	struct scoreboard *sb;
+	size_t len = sizeof(*sb) + nslots * sizeof(struct sb_slot);
+
+	sb = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+	    -1, 0);
+	if (sb == MAP_FAILED)
+		return NULL;
+	sb->nslots = nslots;
+	sb->maplen = len;
+	pthread_mutexattr_init(&a);
+	pthread_mutexattr_setpshared(&a, PTHREAD_PROCESS_SHARED);
+	pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST);
+	pthread_mutex_init(&sb->lock, &a);
+	pthread_mutexattr_destroy(&a);
+	return sb;
+}
+
+void
+scoreboard_destroy(struct scoreboard *sb)
+{
+	if (sb != NULL)
+		munmap(sb, sb->maplen);
+}
+
+size_t
+scoreboard_nslots(const struct scoreboard *sb)
+{
+	return sb->nslots;
+}
+
+struct sb_slot *
+scoreboard_slot(struct scoreboard *sb, size_t i)
+{
+	return i < sb->nslots ? &sb->slots[i] : NULL;
+}
+
+struct sb_slot *
+scoreboard_claim(struct scoreboard *sb, pid_t pid, int gen)
+{
+	struct sb_slot *s = NULL;
+	size_t i;
+
+	sb_lock(sb);
+	for (i = 0; i < sb->nslots; i++)
+		if (sb->slots[i].pid == 0) {
+			s = &sb->slots[i];
+			memset(s, 0, sizeof(*s));
+			s->pid = pid;
+			s->gen = gen;
+			s->state = SB_IDLE;
+			break;
+		}
+	sb_unlock(sb);
+	return s;
+}
+
+void
+scoreboard_release(struct scoreboard *sb, struct sb_slot *slot)
+{
+	sb_lock(sb);
+	memset(slot, 0, sizeof(*slot));
+	sb_unlock(sb);
+}
+
+size_t
+scoreboard_reclaim(struct scoreboard *sb, pid_t pid)
+{
+	size_t i, n = 0;
+
+	sb_lock(sb);
+	for (i = 0; i < sb->nslots; i++)
+		if (sb->slots[i].pid == pid) {
+			memset(&sb->slots[i], 0, sizeof(sb->slots[i]));
+			n++;
+		}
+	sb_unlock(sb);
+	return n;
+}
+
+size_t
+scoreboard_count(struct scoreboard *sb, enum sb_state state)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < sb->nslots; i++)
+		if (__atomic_load_n(&sb->slots[i].state, __ATOMIC_RELAXED) ==
+		    (int)state)
+			n++;
+	return n;
+}
+
+static uint32_t
+sb_hash(const char *s)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+/* The client's bucket, or the stalest of its probe window, refilled. */
+static struct sb_bucket *
+sb_bucket(
+    struct scoreboard *sb, const char *client, int rate, int burst, int64_t now)
+{
+	struct sb_bucket *b, *victim = NULL;
+	uint32_t h = sb_hash(client);
+	int i;
+
+	for (i = 0; i < SB_PROBE; i++) {
+		b = &sb->buckets[(h + (uint32_t)i) % SB_BUCKETS];
+		if (strcmp(b->client, client) == 0) {
+			b->tokens += (double)(now - b->last_ms) * rate / 1000.0;
+			if (b->tokens > burst)
+				b->tokens = burst;
+			b->last_ms = now;
+			return b;
+		}
+		if (victim == NULL || b->last_ms < victim->last_ms)
+			victim = b;
+	}
+	snprintf(victim->client, sizeof(victim->client), "%s", client);
+	victim->tokens = burst;
+	victim->last_ms = now;
+	return victim;
+}
+
+enum sb_gate
+scoreboard_admit(struct scoreboard *sb, struct sb_slot *slot,
+    const char *client, int max_per_ip, int rate_per_ip, int rate_burst,
+    int64_t now_ms, int *retry_after)
+{
+	struct sb_bucket *b;
+	enum sb_gate g = SB_GATE_OK;
+	size_t i;
+	int n = 0;
+
+	sb_lock(sb);
+	if (rate_per_ip > 0) {
+		b = sb_bucket(sb, client, rate_per_ip, rate_burst, now_ms);
+		if (b->tokens < 1.0) {
+			/* whole seconds until one token has grown back */
+			*retry_after =
+			    (int)((1.0 - b->tokens) / rate_per_ip) + 1;
+			g = SB_GATE_RATE;
+			goto out;
+		}
+		b->tokens -= 1.0;
+	}
+	if (max_per_ip > 0) {
+		for (i = 0; i < sb->nslots; i++)
+			if (sb->slots[i].state >= SB_READING &&
+			    &sb->slots[i] != slot &&
+			    strcmp(sb->slots[i].client, client) == 0)
+				n++;
+		if (n >= max_per_ip) {
+			g = SB_GATE_BUSY;
+			goto out;
+		}
+	}
+out:
+	snprintf(slot->client, sizeof(slot->client), "%s", client);
+	slot->path[0] = '\0';
+	slot->sent = 0;
+	slot->start_ms = slot->progress_ms = now_ms;
+	slot->requests++;
+	__atomic_store_n(&slot->state, g == SB_GATE_OK ? SB_READING : SB_IDLE,
+	    __ATOMIC_RELAXED);
+	sb_unlock(sb);
+	return g;
+}
+
+enum sb_gate
+scoreboard_admit_file(struct scoreboard *sb, struct sb_slot *slot, dev_t dev,
+    ino_t ino, const char *path, int max_per_file)
+{
+	enum sb_gate g = SB_GATE_OK;
+	size_t i;
+	int n = 0;
+
+	sb_lock(sb);
+	if (max_per_file > 0) {
+		for (i = 0; i < sb->nslots; i++) {
+			const struct sb_slot *o = &sb->slots[i];
+
+			if (o != slot && o->state == SB_SENDING &&
+			    o->dev == dev && o->ino == ino &&
+			    strcmp(o->client, slot->client) == 0)
+				n++;
+		}
+		if (n >= max_per_file)
+			g = SB_GATE_BUSY;
+	}
+	if (g == SB_GATE_OK) {
+		slot->dev = dev;
+		slot->ino = ino;
+		snprintf(slot->path, sizeof(slot->path), "%s", path);
+		__atomic_store_n(&slot->state, SB_SENDING, __ATOMIC_RELAXED);
+	}
+	sb_unlock(sb);
+	return g;
+}
+
+void
+scoreboard_done(struct scoreboard *sb, struct sb_slot *slot)
+{
+	(void)sb;
+	__atomic_store_n(&slot->state, SB_IDLE, __ATOMIC_RELAXED);
+}
