@@ -64,6 +64,7 @@ static const struct conf_key conf_keys[] = {
     {"follow_symlinks", CONF_BOOL, OFF(follow_symlinks), 0, 0, NULL},
     {"serve_hidden", CONF_BOOL, OFF(serve_hidden), 0, 0, NULL},
     {"hide_forbidden", CONF_BOOL, OFF(hide_forbidden), 0, 0, NULL},
+    {"sendfile", CONF_BOOL, OFF(sendfile), 0, 0, NULL},
     {"request_timeout", CONF_INT, OFF(request_timeout), 1, DL_TIMEOUT_MAX,
 	NULL},
     {"send_timeout", CONF_INT, OFF(send_timeout), 1, DL_TIMEOUT_MAX, NULL},
@@ -121,6 +122,7 @@ config_defaults(struct dl_config *cfg)
 	cfg->max_ranges = DL_MAX_RANGES_DEFAULT;
 	cfg->disposition = xstrdup("none");
 	cfg->disposition_type = DISPOSITION_NONE;
+	cfg->sendfile = true;
 	cfg->workers = DL_WORKERS_DEFAULT;
 	cfg->shutdown_timeout = DL_SHUTDOWN_TIMEOUT_DEFAULT;
 	cfg->queue_timeout = DL_QUEUE_TIMEOUT_DEFAULT;

@@ -30,6 +30,7 @@ struct dl_config {
 	char *disposition;   /* "none", "attachment" or "inline" */
 	enum disposition_type disposition_type; /* derived from the above */
 	char *cache_control; /* Cache-Control value, NULL for none */
+	bool sendfile;	     /* zero-copy body, else pread + write */
 
 	/* the pool (DESIGN.md §1) */
 	int workers;	      /* 0: serve in the calling process */

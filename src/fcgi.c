@@ -8,6 +8,7 @@
 #include "autoconfig.h"
 
 #include <sys/socket.h>
+#include <sys/sendfile.h>
 #include <sys/uio.h>
 
 #include <errno.h>
@@ -21,6 +22,7 @@
 
 #include "fcgi.h"
 #include "fcgi_guard.h"
+#include "peer.h"
 #include "limits.h"
 #include "log.h"
 
@@ -71,6 +73,24 @@ fcgi_write_all(int fd, const void *buf, size_t len)
 		p += w;
 		len -= (size_t)w;
 	}
+	return 0;
+}
+
+/* A failed write: SO_SNDTIMEO expiry reads as EAGAIN. */
+static int
+fcgi_write_failed(void)
+{
+	if (errno == EAGAIN || errno == EWOULDBLOCK)
+		errno = ETIMEDOUT;
+	return -1;
+}
+
+/* Like fcgi_write_all, with a send timeout read as ETIMEDOUT. */
+static int
+fcgi_write_all_sock(int fd, const void *buf, size_t len)
+{
+	if (fcgi_write_all(fd, buf, len) == -1)
+		return fcgi_write_failed();
 	return 0;
 }
 
@@ -178,10 +198,13 @@ drop:
 
 int
 fcgi_accept(struct fcgi_conn *c, int listen_fd,
-    const volatile sig_atomic_t *stop, int request_timeout, int send_timeout,
+    const volatile sig_atomic_t *stop, const struct dl_config *cfg,
     unsigned char *buf, size_t buflen)
 {
 	struct pollfd pfd = {.fd = listen_fd, .events = POLLIN};
+	struct sockaddr_storage sa;
+	socklen_t salen;
+	char who[64];
 	int fd, rc;
 
 	if (*stop)
@@ -191,7 +214,8 @@ fcgi_accept(struct fcgi_conn *c, int listen_fd,
 		return errno == EINTR ? 0 : -1;
 	if (rc == 0 || *stop)
 		return 0;
-	fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
+	salen = sizeof(sa);
+	fd = accept4(listen_fd, (struct sockaddr *)&sa, &salen, SOCK_CLOEXEC);
 	if (fd == -1) {
 		switch (errno) {
 		case EAGAIN: /* another thread took it */
@@ -214,8 +238,17 @@ fcgi_accept(struct fcgi_conn *c, int listen_fd,
 			return -1;
 		}
 	}
-	fcgi_set_timeout(fd, SO_SNDTIMEO, send_timeout);
-	if (fcgi_read_request(c, fd, buf, buflen, request_timeout) == -1) {
+	if (!peer_allowed(cfg->allowed_peers, cfg->nallowed_peers,
+		(struct sockaddr *)&sa)) {
+		peer_format((struct sockaddr *)&sa, who, sizeof(who));
+		log_warnx("refused a FastCGI connection from %s: not in "
+			  "allowed_peers",
+		    who);
+		close(fd);
+		return 0;
+	}
+	fcgi_set_timeout(fd, SO_SNDTIMEO, cfg->send_timeout);
+	if (fcgi_read_request(c, fd, buf, buflen, cfg->request_timeout) == -1) {
 		close(fd);
 		return 0;
 	}
@@ -229,6 +262,20 @@ fcgi_param(const struct fcgi_conn *c, const char *name)
 	return FCGX_GetParam(name, c->req.envp);
 }
 
+/* FastCGI v1.0 §3.3: the 8-byte header of a STDOUT record of n bytes. */
+static void
+fcgi_stdout_header(const struct fcgi_conn *c, size_t n, unsigned char *hdr)
+{
+	hdr[0] = FCGI_VERSION_1;
+	hdr[1] = FCGI_TYPE_STDOUT;
+	hdr[2] = (unsigned char)(c->req.requestId >> 8);
+	hdr[3] = (unsigned char)c->req.requestId;
+	hdr[4] = (unsigned char)(n >> 8);
+	hdr[5] = (unsigned char)n;
+	hdr[6] = 0; /* no padding */
+	hdr[7] = 0;
+}
+
 int
 fcgi_write(struct fcgi_conn *c, const void *buf, size_t len)
 {
@@ -240,14 +287,7 @@ fcgi_write(struct fcgi_conn *c, const void *buf, size_t len)
 
 	while (len > 0) {
 		n = len < DL_FCGI_RECORD_MAX ? len : DL_FCGI_RECORD_MAX;
-		hdr[0] = FCGI_VERSION_1;
-		hdr[1] = FCGI_TYPE_STDOUT;
-		hdr[2] = (unsigned char)(c->req.requestId >> 8);
-		hdr[3] = (unsigned char)c->req.requestId;
-		hdr[4] = (unsigned char)(n >> 8);
-		hdr[5] = (unsigned char)n;
-		hdr[6] = 0; /* padding */
-		hdr[7] = 0;
+		fcgi_stdout_header(c, n, hdr);
 		off = 0;
 		while (off < sizeof(hdr) + n) {
 			if (off < sizeof(hdr)) {
@@ -262,13 +302,43 @@ fcgi_write(struct fcgi_conn *c, const void *buf, size_t len)
 			if (w == -1) {
 				if (errno == EINTR)
 					continue;
-				if (errno == EAGAIN || errno == EWOULDBLOCK)
-					errno = ETIMEDOUT;
-				return -1;
+				return fcgi_write_failed();
 			}
 			off += (size_t)w;
 		}
 		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+int
+fcgi_sendfile(struct fcgi_conn *c, int fd, off_t off, size_t len)
+{
+	unsigned char hdr[8];
+	size_t n, done;
+	ssize_t w;
+
+	while (len > 0) {
+		n = len < DL_FCGI_RECORD_MAX ? len : DL_FCGI_RECORD_MAX;
+		fcgi_stdout_header(c, n, hdr);
+		if (fcgi_write_all_sock(c->fd, hdr, sizeof(hdr)) == -1)
+			return -1;
+		for (done = 0; done < n; done += (size_t)w) {
+			w = sendfile(c->fd, fd, &off, n - done);
+			if (w == -1) {
+				if (errno == EINTR) {
+					w = 0;
+					continue;
+				}
+				return fcgi_write_failed();
+			}
+			if (w == 0) {
+				/* The file ended early: it shrank. */
+				errno = ENODATA;
+				return -1;
+			}
+		}
 		len -= n;
 	}
 	return 0;

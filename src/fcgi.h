@@ -2,9 +2,13 @@
 #define DLFCGI_FCGI_H
 
 #include <signal.h>
+#include <sys/types.h>
+
 #include <stddef.h>
 
 #include <fcgiapp.h>
+
+#include "config.h"
 
 /*
  * One FastCGI connection carrying one request. dlfcgi accepts the
@@ -27,13 +31,13 @@ void fcgi_conn_init(struct fcgi_conn *c);
  * Waits on listen_fd (non-blocking) for a connection and reads its
  * whole request into buf (buflen bytes, at least DL_REQUEST_MAX) within
  * request_timeout seconds; send_timeout (seconds) becomes the socket's
- * send timeout. Returns 1 with a request ready, 0 if nothing arrived
+ * send timeout. TCP peers outside allowed_peers are refused (logged). Returns 1 with a request ready, 0 if nothing arrived
  * within a poll period or *stop became non-zero, -1 on a listen socket
  * error (errno set). A peer that sends a malformed, oversized or
  * incomplete request is dropped and logged, and 0 is returned.
  */
 int fcgi_accept(struct fcgi_conn *c, int listen_fd,
-    const volatile sig_atomic_t *stop, int request_timeout, int send_timeout,
+    const volatile sig_atomic_t *stop, const struct dl_config *cfg,
     unsigned char *buf, size_t buflen);
 
 /* The value of a request parameter, or NULL. */
@@ -45,6 +49,15 @@ const char *fcgi_param(const struct fcgi_conn *c, const char *name);
  * (ETIMEDOUT when a write stalled for send_timeout).
  */
 int fcgi_write(struct fcgi_conn *c, const void *buf, size_t len);
+
+/*
+ * Sends len bytes of fd from offset off as FCGI_STDOUT records: each
+ * record's header is written, then its payload goes from the page
+ * cache to the socket by sendfile(2), with no copy through user space.
+ * Returns 0, or -1 with errno set: ETIMEDOUT (send_timeout), ENODATA
+ * (the file ended before off + len), or the error of the write.
+ */
+int fcgi_sendfile(struct fcgi_conn *c, int fd, off_t off, size_t len);
 
 /* Ends the request cleanly: END_REQUEST, then close. Returns 0 or -1. */
 int fcgi_finish(struct fcgi_conn *c);

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -258,23 +259,23 @@ request_copy(struct fcgi_conn *c, int fd, off_t off, off_t len, char *buf,
 
 	while (len > 0) {
 		want = (off_t)buflen < len ? buflen : (size_t)len;
-		n = pread(fd, buf, want, off);
-		if (n == -1) {
-			if (errno == EINTR)
-				continue;
-			rl->reason = "read error";
-			log_warn("pread %s at %jd", rl->path, (intmax_t)off);
-			return -1;
-		}
-		if (n == 0) {
-			rl->reason = "file shrank during transfer";
-			return -1;
-		}
-		if (fcgi_write(c, buf, (size_t)n) == -1) {
-			rl->reason = errno == ETIMEDOUT
-			    ? "send_timeout expired"
-			    : "web server closed the connection";
-			return -1;
+		if (rl->cfg->sendfile) {
+			if (fcgi_sendfile(c, fd, off, want) == -1)
+				goto fail;
+			n = (ssize_t)want;
+		} else {
+			n = pread(fd, buf, want, off);
+			if (n == -1) {
+				if (errno == EINTR)
+					continue;
+				goto fail;
+			}
+			if (n == 0) {
+				errno = ENODATA;
+				goto fail;
+			}
+			if (fcgi_write(c, buf, (size_t)n) == -1)
+				goto fail;
 		}
 		off += n;
 		len -= n;
@@ -283,6 +284,24 @@ request_copy(struct fcgi_conn *c, int fd, off_t off, off_t len, char *buf,
 			return -1;
 	}
 	return 0;
+fail:
+	switch (errno) {
+	case ENODATA:
+		rl->reason = "file shrank during transfer";
+		break;
+	case ETIMEDOUT:
+		rl->reason = "send_timeout expired";
+		break;
+	case EPIPE:
+	case ECONNRESET:
+		rl->reason = "web server closed the connection";
+		break;
+	default:
+		rl->reason = "read or write error";
+		log_warn("sending %s at %jd", rl->path, (intmax_t)off);
+		break;
+	}
+	return -1;
 }
 
 /* The body of a 200 or 206: whole file, one range, or multipart. */
@@ -295,6 +314,8 @@ request_body(struct fcgi_conn *c, int fd, const struct stat *st,
 	size_t i;
 	int n;
 
+	/* Sequential read-ahead: the kernel reads larger chunks ahead. */
+	(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	if (pl->status == 200)
 		return request_copy(c, fd, 0, st->st_size, buf, buflen, rl);
 	for (i = 0; i < pl->nranges; i++) {

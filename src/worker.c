@@ -66,8 +66,7 @@ worker_thread_main(void *arg)
 	int rc;
 
 	while (!worker_stop) {
-		rc = fcgi_accept(&t->conn, w->listen_fd, &worker_stop,
-		    cfg->request_timeout, cfg->send_timeout,
+		rc = fcgi_accept(&t->conn, w->listen_fd, &worker_stop, cfg,
 		    (unsigned char *)t->buf, t->buflen);
 		if (rc == -1) {
 			log_warn("accept on the FastCGI socket");
@@ -117,8 +116,7 @@ worker_overflow_main(void *arg)
 			poll(NULL, 0, WORKER_OVERFLOW_POLL_MS);
 			continue;
 		}
-		rc = fcgi_accept(&t->conn, w->listen_fd, &worker_stop,
-		    cfg->request_timeout, cfg->send_timeout,
+		rc = fcgi_accept(&t->conn, w->listen_fd, &worker_stop, cfg,
 		    (unsigned char *)t->buf, t->buflen);
 		if (rc == 1)
 			request_refuse(w->env, &t->conn,
