@@ -36,7 +36,7 @@ usage(int status)
 {
 	fprintf(status ? stderr : stdout,
 	    "usage: dlfcgi [-dfhtV] [-c file]\n"
-	    "  -c file  configuration file (default %s)\n"
+	    "  -c file  configuration file (default $DLFCGI_CONF, else %s)\n"
 	    "  -t       check the configuration and exit\n"
 	    "  -f       log to stderr, stay in the foreground\n"
 	    "  -d       detach into the background\n"
@@ -131,7 +131,7 @@ main(int argc, char *argv[])
 {
 	struct master m;
 	struct request_env env;
-	const char *file = DL_DEFAULT_CONFIG;
+	const char *file = NULL;
 	sigset_t set;
 	bool check = false, foreground_log = false, detach = false;
 	int ch, rc;
@@ -162,6 +162,11 @@ main(int argc, char *argv[])
 	}
 	if (optind != argc)
 		usage(1);
+	/* mod_fcgid starts programs without arguments: FcgidInitialEnv. */
+	if (file == NULL)
+		file = getenv("DLFCGI_CONF");
+	if (file == NULL)
+		file = DL_DEFAULT_CONFIG;
 
 	memset(&m, 0, sizeof(m));
 	m.config_file = file;
