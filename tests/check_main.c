@@ -20,6 +20,8 @@ main(void)
 	srunner_add_suite(sr, suite_httpdate());
 	srunner_add_suite(sr, suite_listen());
 	srunner_add_suite(sr, suite_etag());
+	srunner_add_suite(sr, suite_fcgi_guard());
+	srunner_add_suite(sr, suite_peer());
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -9,5 +9,7 @@ Suite *suite_mime(void);
 Suite *suite_httpdate(void);
 Suite *suite_listen(void);
 Suite *suite_etag(void);
+Suite *suite_fcgi_guard(void);
+Suite *suite_peer(void);
 
 #endif
