@@ -1,0 +1,3 @@
+module dlfcgi.invalid/bench/gofcgi
+
+go 1.19
