@@ -250,15 +250,34 @@ request_pace(struct request_log *rl)
  * ends early, a failed write or a limit returns -1 with a reason: the
  * caller then aborts the request.
  */
+/* True if fd still has the size and mtime it had when opened. */
+static bool
+request_unchanged(int fd, const struct stat *st)
+{
+	struct stat now;
+
+	return fstat(fd, &now) == 0 && now.st_size == st->st_size &&
+	    now.st_mtim.tv_sec == st->st_mtim.tv_sec &&
+	    now.st_mtim.tv_nsec == st->st_mtim.tv_nsec;
+}
+
 static int
-request_copy(struct fcgi_conn *c, int fd, off_t off, off_t len, char *buf,
-    size_t buflen, struct request_log *rl)
+request_copy(struct fcgi_conn *c, int fd, const struct stat *st, off_t off,
+    off_t len, char *buf, size_t buflen, struct request_log *rl)
 {
 	size_t want;
 	ssize_t n;
 
 	while (len > 0) {
 		want = (off_t)buflen < len ? buflen : (size_t)len;
+		/*
+		 * Checked before each piece goes out, so a file rewritten
+		 * under us never completes a body that looks whole.
+		 */
+		if (!request_unchanged(fd, st)) {
+			errno = ESTALE;
+			goto fail;
+		}
 		if (rl->cfg->sendfile) {
 			if (fcgi_sendfile(c, fd, off, want) == -1)
 				goto fail;
@@ -289,6 +308,9 @@ fail:
 	case ENODATA:
 		rl->reason = "file shrank during transfer";
 		break;
+	case ESTALE:
+		rl->reason = "file changed during transfer";
+		break;
 	case ETIMEDOUT:
 		rl->reason = "send_timeout expired";
 		break;
@@ -310,14 +332,13 @@ request_body(struct fcgi_conn *c, int fd, const struct stat *st,
     const struct request_plan *pl, char *buf, size_t buflen,
     struct request_log *rl)
 {
-	struct stat now;
 	size_t i;
 	int n;
 
 	/* Sequential read-ahead: the kernel reads larger chunks ahead. */
 	(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	if (pl->status == 200)
-		return request_copy(c, fd, 0, st->st_size, buf, buflen, rl);
+		return request_copy(c, fd, st, 0, st->st_size, buf, buflen, rl);
 	for (i = 0; i < pl->nranges; i++) {
 		const struct range *r = &pl->ranges[i];
 
@@ -329,8 +350,8 @@ request_body(struct fcgi_conn *c, int fd, const struct stat *st,
 				return -1;
 			}
 		}
-		if (request_copy(c, fd, r->first, r->last - r->first + 1, buf,
-			buflen, rl) == -1)
+		if (request_copy(c, fd, st, r->first, r->last - r->first + 1,
+			buf, buflen, rl) == -1)
 			return -1;
 	}
 	if (pl->nranges > 1) {
@@ -342,9 +363,7 @@ request_body(struct fcgi_conn *c, int fd, const struct stat *st,
 		}
 	}
 	/* Bytes of two versions of a file must never pass as one. */
-	if (fstat(fd, &now) == -1 || now.st_size != st->st_size ||
-	    now.st_mtim.tv_sec != st->st_mtim.tv_sec ||
-	    now.st_mtim.tv_nsec != st->st_mtim.tv_nsec) {
+	if (!request_unchanged(fd, st)) {
 		rl->reason = "file changed during transfer";
 		return -1;
 	}
