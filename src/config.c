@@ -49,6 +49,7 @@ static const char *check_mode(const char *, char *, size_t);
 static const char *check_user(const char *, char *, size_t);
 static const char *check_group(const char *, char *, size_t);
 static const char *check_log(const char *, char *, size_t);
+static const char *check_path(const char *, char *, size_t);
 static void conf_error(FILE *, const char *, const config_setting_t *,
     const char *, ...) __attribute__((format(printf, 4, 5)));
 
@@ -88,14 +89,14 @@ static const struct conf_key conf_keys[] = {
 	INT_MAX, NULL},
     {"rate_per_ip", CONF_INT, OFF(rate_per_ip), 0, 1000000, NULL},
     {"rate_burst", CONF_INT, OFF(rate_burst), 1, 1000000, NULL},
-    {"limit_rate", CONF_INT64, OFF(limit_rate), 0, LLONG_MAX, NULL},
+    {"limit_rate", CONF_INT64, OFF(limit_rate), 0, DL_RATE_MAX, NULL},
     {"limit_rate_after", CONF_INT64, OFF(limit_rate_after), 0, LLONG_MAX, NULL},
-    {"min_rate", CONF_INT64, OFF(min_rate), 0, LLONG_MAX, NULL},
+    {"min_rate", CONF_INT64, OFF(min_rate), 0, DL_RATE_MAX, NULL},
     {"min_rate_window", CONF_INT, OFF(min_rate_window), 1, DL_TIMEOUT_MAX,
 	NULL},
     {"max_duration", CONF_INT, OFF(max_duration), 0, INT_MAX, NULL},
     {"error_log", CONF_STRING, OFF(error_log), 0, 0, check_log},
-    {"access_log", CONF_STRING, OFF(access_log), 0, 0, check_log},
+    {"access_log", CONF_STRING, OFF(access_log), 0, 0, check_path},
 };
 #undef OFF
 
@@ -291,28 +292,34 @@ check_group(const char *v, char *buf, size_t len)
 	return NULL;
 }
 
-/* "syslog", "stderr" or an absolute path whose directory exists. */
+/*
+ * An absolute file path. Whether it can be opened is found out when it
+ * is opened, at start-up (a reload, running as `user`, keeps the logs).
+ */
 static const char *
-check_log(const char *v, char *buf, size_t len)
+check_path(const char *v, char *buf, size_t len)
 {
-	const char *slash = strrchr(v, '/');
-	char dir[4096];
-
-	if (strcmp(v, "syslog") == 0 || strcmp(v, "stderr") == 0)
-		return NULL;
-	if (v[0] != '/' || slash == NULL ||
-	    (size_t)(slash - v) >= sizeof(dir)) {
+	if (v[0] != '/') {
 		snprintf(buf, len,
-		    "a log must be \"syslog\", \"stderr\" or an absolute "
-		    "path, not \"%s\"",
+		    "a log file must be an absolute path, not "
+		    "\"%s\"",
 		    v);
 		return buf;
 	}
-	memcpy(dir, v, (size_t)(slash - v));
-	dir[slash - v] = '\0';
-	if (access(dir[0] ? dir : "/", W_OK | X_OK) == -1) {
-		snprintf(
-		    buf, len, "log \"%s\": directory: %s", v, strerror(errno));
+	return NULL;
+}
+
+/* "syslog", "stderr" or an absolute path. */
+static const char *
+check_log(const char *v, char *buf, size_t len)
+{
+	if (strcmp(v, "syslog") == 0 || strcmp(v, "stderr") == 0)
+		return NULL;
+	if (v[0] != '/') {
+		snprintf(buf, len,
+		    "error_log must be \"syslog\", \"stderr\" or an absolute "
+		    "path, not \"%s\"",
+		    v);
 		return buf;
 	}
 	return NULL;

@@ -29,6 +29,8 @@
 #define DL_MIN_RATE_WINDOW_DEFAULT 60
 /* Entries of allowed_peers. */
 #define DL_PEERS_MAX 64
+/* Largest limit_rate and min_rate, bytes/s (1 TiB/s): no overflow. */
+#define DL_RATE_MAX (1LL << 40)
 /* Seconds a client is told to wait (Retry-After) after a 503. */
 #define DL_RETRY_AFTER 5
 

@@ -23,7 +23,7 @@ int log_open(const char *error_log);
 int log_reopen(void);
 /* Names the process role printed on every line ("main", "worker[3]"). */
 void log_procinit(const char *role);
-/* Lowest priority that is printed (LOG_INFO by default, LOG_DEBUG -v). */
+/* Lowest priority that is printed (LOG_INFO by default). */
 void log_setlevel(int prio);
 
 /* log_warn appends ": strerror(errno)"; the x forms do not. */

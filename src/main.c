@@ -101,12 +101,10 @@ static int
 main_socket(const struct dl_config *cfg)
 {
 	struct stat st;
-	int type;
-	socklen_t len = sizeof(type);
-
+	socklen_t len;
 	uid_t uid;
 	gid_t gid;
-	int fd;
+	int fd, type;
 
 	if (cfg->listen != NULL) {
 		main_socket_owner(cfg, &uid, &gid);
@@ -115,6 +113,7 @@ main_socket(const struct dl_config *cfg)
 	}
 	if ((fd = listen_systemd()) != -1)
 		return fd;
+	len = sizeof(type);
 	if (fstat(0, &st) == -1 || !S_ISSOCK(st.st_mode) ||
 	    getsockopt(0, SOL_SOCKET, SO_TYPE, &type, &len) == -1 ||
 	    type != SOCK_STREAM) {
@@ -123,7 +122,10 @@ main_socket(const struct dl_config *cfg)
 			  "the web server, or set listen)");
 		return -1;
 	}
-	return 0;
+	/* Off fd 0, which daemon(3) (-d) points at /dev/null. */
+	if ((fd = fcntl(0, F_DUPFD_CLOEXEC, 3)) == -1)
+		log_warn("fcntl F_DUPFD on fd 0");
+	return fd;
 }
 
 int

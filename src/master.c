@@ -365,8 +365,11 @@ master_run(struct master *m)
 					 "downloads (shutdown_timeout %d s)",
 				    master_alive(-1), m->cfg.shutdown_timeout);
 				master_stopping = true;
-				master_deadline = scoreboard_now_ms() +
-				    (int64_t)m->cfg.shutdown_timeout * 1000;
+				/* shutdown_timeout 0: wait as long as it takes */
+				master_deadline = m->cfg.shutdown_timeout == 0
+				    ? 0
+				    : scoreboard_now_ms() +
+					(int64_t)m->cfg.shutdown_timeout * 1000;
 				master_signal_children(SIGTERM, -1);
 			}
 		}

@@ -265,6 +265,7 @@ static int
 request_copy(struct fcgi_conn *c, int fd, const struct stat *st, off_t off,
     off_t len, char *buf, size_t buflen, struct request_log *rl)
 {
+	char esc[512];
 	size_t want;
 	ssize_t n;
 
@@ -320,7 +321,9 @@ fail:
 		break;
 	default:
 		rl->reason = "read or write error";
-		log_warn("sending %s at %jd", rl->path, (intmax_t)off);
+		log_warn("sending %s at %jd",
+		    accesslog_escape(rl->path, esc, sizeof(esc)),
+		    (intmax_t)off);
 		break;
 	}
 	return -1;
@@ -486,6 +489,7 @@ request_handle(const struct request_env *env, struct fcgi_conn *c, char *buf,
 	};
 	struct request_log rl = {0};
 	struct request_plan plan, *pl = &plan;
+	char esc[512];
 	struct stat st;
 	enum path_result pr;
 	bool head = false;
@@ -533,7 +537,8 @@ request_handle(const struct request_env *env, struct fcgi_conn *c, char *buf,
 	pr = path_open(env->rootfd, rl.path, &pol, &fd, &st);
 	rl.status = request_status(pr, cfg->hide_forbidden);
 	if (pr == PATH_ERROR) {
-		log_warn("open %s", rl.path);
+		log_warn(
+		    "open %s", accesslog_escape(rl.path, esc, sizeof(esc)));
 		rl.reason = "open failed";
 	}
 	if (rl.status != 200)

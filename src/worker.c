@@ -118,10 +118,13 @@ worker_overflow_main(void *arg)
 		}
 		rc = fcgi_accept(&t->conn, w->listen_fd, &worker_stop, cfg,
 		    (unsigned char *)t->buf, t->buflen);
+		/*
+		 * since stays: while the pool stays full and the queue
+		 * non-empty, the next waiting request is answered at once.
+		 */
 		if (rc == 1)
 			request_refuse(w->env, &t->conn,
 			    "all threads busy for queue_timeout");
-		since = 0;
 	}
 	return NULL;
 }

@@ -5,20 +5,33 @@
 # under ASan+UBSan, then `make distcheck`. The last line is the totals:
 # "N passed, M failed". Exit status 0 only if nothing failed.
 set -u
+# The deployment tests start nginx, Apache and spawn-fcgi, which drop
+# privileges to www-data: they need root.
+if [ "$(id -u)" != 0 ]; then
+	exec sudo -E "$0" "$@"
+fi
 cd "$(dirname "$0")/.." || exit 1
 top=$(pwd)
 
 PKGS="build-essential autoconf automake libtool pkg-config
       libfcgi-dev libfcgi-bin libconfig-dev check media-types
-      lighttpd curl aria2 wget spawn-fcgi clang procps"
+      lighttpd nginx-light apache2 libapache2-mod-fcgid spawn-fcgi systemd
+      curl aria2 wget python3 clang procps groff-base man-db"
 
 as_root() {
-	if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+	"$@"
 }
 
 step() { printf '\n==> %s\n' "$*"; }
 
 step "installing packages"
+# Tests start their own servers with their own configs: keep the
+# packages' services from starting (policy-rc.d answers "forbidden").
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+	printf '#!/bin/sh\nexit 101\n' | as_root tee /usr/sbin/policy-rc.d >/dev/null
+	as_root chmod 755 /usr/sbin/policy-rc.d
+	trap 'as_root rm -f /usr/sbin/policy-rc.d' EXIT
+fi
 as_root apt-get update -qq || exit 1
 as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
     --no-install-recommends $PKGS >/dev/null || exit 1

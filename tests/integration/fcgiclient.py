@@ -297,3 +297,16 @@ class Workspace:
                 d.proc.kill()
                 d.proc.wait()
         shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def quiet_fd_count(pid, timeout=3):
+    """The descriptor count once it has stayed the same for 10 samples
+    (a worker closes a connection just after the client saw its end)."""
+    end = time.monotonic() + timeout
+    last, same = fd_count(pid), 0
+    while time.monotonic() < end and same < 10:
+        time.sleep(0.02)
+        n = fd_count(pid)
+        same = same + 1 if n == last else 0
+        last = n
+    return last
