@@ -33,28 +33,20 @@ cond_evaluate(
 	}
 
 	/*
-	 * Step 3: If-None-Match, weak comparison; an unparsable value is
-	 * ignored as if absent (Go: "If-None-Match: ," gives 200).
+	 * Step 3: If-None-Match, weak comparison; an unparsable value
+	 * matches nothing (Go: "If-None-Match: ," gives 200), and being
+	 * present it still makes If-Modified-Since ignored.
 	 */
 	if (rq->if_none_match != NULL) {
-		switch (etag_list_match(rq->if_none_match,
-		    strlen(rq->if_none_match), rs->etag, 1)) {
-		case ETAG_MATCH:
+		if (etag_list_match(rq->if_none_match,
+			strlen(rq->if_none_match), rs->etag, 1) == ETAG_MATCH)
 			return rq->get_or_head ? COND_NOT_MODIFIED
 					       : COND_FAILED;
-		case ETAG_MATCH_NONE:
-			/* If-Modified-Since is then ignored (§13.1.3) */
-			return COND_PROCEED;
-		case ETAG_MATCH_INVALID:
-			break;
-		}
+		/* If-Modified-Since is then ignored (§13.1.3) */
+		return COND_PROCEED;
 	}
 
-	/* Step 4: If-Modified-Since, GET and HEAD only, no valid INM. */
-	if (rq->if_none_match != NULL &&
-	    etag_list_match(rq->if_none_match, strlen(rq->if_none_match),
-		rs->etag, 1) != ETAG_MATCH_INVALID)
-		return COND_PROCEED;
+	/* Step 4: If-Modified-Since, GET and HEAD only. */
 	if (rq->if_modified_since != NULL && rq->get_or_head &&
 	    httpdate_parse(rq->if_modified_since, strlen(rq->if_modified_since),
 		now, &t) == 0 &&
@@ -79,9 +71,10 @@ cond_if_range(const char *if_range, const struct cond_resource *rs, time_t now)
 		len--;
 	if (len > 0 && (*p == '"' || (len > 1 && p[0] == 'W' && p[1] == '/'))) {
 		/* exactly one strong tag, compared strongly */
-		if (*p == 'W' || memchr(p, ',', len) != NULL)
+		if (*p == 'W' || len < 2 || p[len - 1] != '"' ||
+		    memchr(p + 1, '"', len - 2) != NULL)
 			return false;
-		return etag_list_match(p, len, rs->etag, 0) == ETAG_MATCH;
+		return len == strlen(rs->etag) && memcmp(p, rs->etag, len) == 0;
 	}
 	return httpdate_parse(p, len, now, &t) == 0 && t == rs->mtime;
 }

@@ -14,6 +14,16 @@ static const char httpdate_wday[7][4] = {
 static const char httpdate_mon[12][4] = {"Jan", "Feb", "Mar", "Apr", "May",
     "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
+/* n (0 <= n < 10^width) as exactly width decimal digits. */
+static void
+httpdate_digits(char *out, int n, int width)
+{
+	while (width-- > 0) {
+		out[width] = (char)('0' + n % 10);
+		n /= 10;
+	}
+}
+
 int
 httpdate_format(time_t t, char out[HTTPDATE_LEN])
 {
@@ -23,9 +33,21 @@ httpdate_format(time_t t, char out[HTTPDATE_LEN])
 	if (gmtime_r(&t, &tm) == NULL || tm.tm_year < -1900 ||
 	    tm.tm_year > 9999 - 1900)
 		return -1;
-	snprintf(out, HTTPDATE_LEN, "%s, %02d %s %04d %02d:%02d:%02d GMT",
-	    httpdate_wday[tm.tm_wday], tm.tm_mday, httpdate_mon[tm.tm_mon],
-	    tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	/* Fixed width by construction: "Sun, 06 Nov 1994 08:49:37 GMT". */
+	memcpy(out, httpdate_wday[tm.tm_wday], 3);
+	memcpy(out + 3, ", ", 2);
+	httpdate_digits(out + 5, tm.tm_mday, 2);
+	out[7] = ' ';
+	memcpy(out + 8, httpdate_mon[tm.tm_mon], 3);
+	out[11] = ' ';
+	httpdate_digits(out + 12, tm.tm_year + 1900, 4);
+	out[16] = ' ';
+	httpdate_digits(out + 17, tm.tm_hour, 2);
+	out[19] = ':';
+	httpdate_digits(out + 20, tm.tm_min, 2);
+	out[22] = ':';
+	httpdate_digits(out + 23, tm.tm_sec, 2);
+	memcpy(out + 25, " GMT", 5); /* with the NUL */
 	return 0;
 }
 
@@ -156,6 +178,8 @@ httpdate_parse(const char *s, size_t len, time_t now, time_t *t)
 		if (gmtime_r(&now, &tm) == NULL)
 			return -1;
 		year += (tm.tm_year + 1900) / 100 * 100;
+		if (year <= tm.tm_year + 1900 - 50)
+			year += 100;
 		if (year > tm.tm_year + 1900 + 50)
 			year -= 100;
 	} else if (cur_lit(&c, ", ") == 0) {

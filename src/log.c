@@ -87,6 +87,9 @@ log_setlevel(int prio)
 	log_level = prio;
 }
 
+static void log_vlog(int, int, const char *, va_list)
+    __attribute__((format(printf, 3, 0)));
+
 static void
 log_vlog(int prio, int errnum, const char *fmt, va_list ap)
 {

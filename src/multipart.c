@@ -64,12 +64,15 @@ multipart_length(const char *boundary, const char *type, const struct range *r,
 	for (i = 0; i < n; i++) {
 		h = multipart_part_header(
 		    buf, sizeof(buf), boundary, type, &r[i], size);
-		if (h == -1)
+		if (h == -1 ||
+		    __builtin_add_overflow(total, (off_t)h, &total) ||
+		    __builtin_add_overflow(
+			total, r[i].last - r[i].first + 1, &total))
 			return -1;
-		total += h + (r[i].last - r[i].first + 1);
 	}
 	if ((h = multipart_part_header(
-		 buf, sizeof(buf), boundary, type, NULL, size)) == -1)
+		 buf, sizeof(buf), boundary, type, NULL, size)) == -1 ||
+	    __builtin_add_overflow(total, (off_t)h, &total))
 		return -1;
-	return total + h;
+	return total;
 }

@@ -22,6 +22,10 @@ main(void)
 	srunner_add_suite(sr, suite_etag());
 	srunner_add_suite(sr, suite_fcgi_guard());
 	srunner_add_suite(sr, suite_peer());
+	srunner_add_suite(sr, suite_range());
+	srunner_add_suite(sr, suite_cond());
+	srunner_add_suite(sr, suite_httpdate_parse());
+	srunner_add_suite(sr, suite_disposition());
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -11,5 +11,9 @@ Suite *suite_listen(void);
 Suite *suite_etag(void);
 Suite *suite_fcgi_guard(void);
 Suite *suite_peer(void);
+Suite *suite_range(void);
+Suite *suite_cond(void);
+Suite *suite_httpdate_parse(void);
+Suite *suite_disposition(void);
 
 #endif
