@@ -74,7 +74,11 @@ build() {
 		return
 	fi
 	step "test $name"
-	make -s -j1 check
+	if [ -n "${CHECK_TESTS:-}" ]; then
+		make -s -j1 check TESTS="$CHECK_TESTS"
+	else
+		make -s -j1 check
+	fi
 	rc=$?
 	if [ $rc -ne 0 ]; then
 		# Show what failed: automake keeps the details in log files.
@@ -94,6 +98,8 @@ DLFCGI_ASAN=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
     build asan CFLAGS="-O1 -g -fno-omit-frame-pointer $SAN" \
     LDFLAGS="$SAN"
 export DLFCGI_ASAN=
+# The libFuzzer targets, each for FUZZ_SECONDS (default 20).
+CHECK_TESTS=fuzz/run-fuzzers.test build fuzz --enable-fuzz CC=clang
 
 step "make distcheck"
 if (cd "$top/_build/release" && make -s distcheck >distcheck.out 2>&1); then
