@@ -5,62 +5,36 @@
  */
 #include "autoconfig.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "accesslog.h"
 #include "log.h"
+#include "logfile.h"
 
-static int access_fd = -1;
-static char access_path[4096];
+static struct logfile access_file = LOGFILE_INIT;
 
 int
 accesslog_open(const char *path)
 {
-	int fd;
-
-	if (path == NULL)
-		return 0;
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
-	if (fd == -1)
-		return -1;
-	if (access_fd != -1)
-		close(access_fd);
-	access_fd = fd;
-	snprintf(access_path, sizeof(access_path), "%s", path);
-	return 0;
+	return path == NULL ? 0 : logfile_open(&access_file, path);
 }
 
 int
 accesslog_reopen(void)
 {
-	int fd;
-
-	if (access_fd == -1)
-		return 0;
-	fd = open(access_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
-	if (fd == -1) {
-		log_warn("reopen %s", access_path);
+	if (logfile_reopen(&access_file) == -1) {
+		log_warn("reopen %s", access_file.path);
 		return -1;
 	}
-	if (dup2(fd, access_fd) == -1) {
-		log_warn("dup2");
-		close(fd);
-		return -1;
-	}
-	close(fd);
 	return 0;
 }
 
 bool
 accesslog_enabled(void)
 {
-	return access_fd != -1;
+	return access_file.fd != -1;
 }
 
 const char *
@@ -88,15 +62,11 @@ void
 accesslog_write(const struct access_entry *e)
 {
 	char line[1024], path[512], range[128], ts[32];
-	struct timespec now;
-	struct tm tm;
 	int len;
 
-	if (access_fd == -1)
+	if (access_file.fd == -1)
 		return;
-	clock_gettime(CLOCK_REALTIME, &now);
-	gmtime_r(&now.tv_sec, &tm);
-	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	logfile_timestamp(ts);
 	len = snprintf(line, sizeof(line), "%s %s \"%s %s\" %d %s %jd %ld %s\n",
 	    ts, e->client, e->method,
 	    accesslog_escape(e->path, path, sizeof(path)), e->status,
@@ -108,7 +78,5 @@ accesslog_write(const struct access_entry *e)
 		len = sizeof(line) - 1;
 		line[len - 1] = '\n';
 	}
-	if (write(access_fd, line, (size_t)len) == -1 && errno != EINTR) {
-		/* a full disk must not stop downloads */
-	}
+	logfile_write(&access_file, line, (size_t)len);
 }

@@ -14,10 +14,10 @@
 #include <time.h>
 
 #include "log.h"
+#include "logfile.h"
 
 static enum log_dest log_dest = LOG_DEST_STDERR;
-static int log_fd = -1;
-static char log_path[4096];
+static struct logfile log_file = LOGFILE_INIT;
 static int log_level = LOG_INFO;
 static char log_role[32] = "main";
 
@@ -32,8 +32,6 @@ log_init(enum log_dest dest)
 int
 log_open(const char *error_log)
 {
-	int fd;
-
 	if (strcmp(error_log, "stderr") == 0) {
 		log_init(LOG_DEST_STDERR);
 		return 0;
@@ -42,13 +40,8 @@ log_open(const char *error_log)
 		log_init(LOG_DEST_SYSLOG);
 		return 0;
 	}
-	fd = open(error_log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
-	if (fd == -1)
+	if (logfile_open(&log_file, error_log) == -1)
 		return -1;
-	if (log_fd != -1)
-		close(log_fd);
-	log_fd = fd;
-	snprintf(log_path, sizeof(log_path), "%s", error_log);
 	log_dest = LOG_DEST_FILE;
 	return 0;
 }
@@ -56,22 +49,12 @@ log_open(const char *error_log)
 int
 log_reopen(void)
 {
-	int fd, old;
-
 	if (log_dest != LOG_DEST_FILE)
 		return 0;
-	fd = open(log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
-	if (fd == -1) {
-		log_warn("reopen %s", log_path);
+	if (logfile_reopen(&log_file) == -1) {
+		log_warn("reopen %s", log_file.path);
 		return -1;
 	}
-	/* dup2 keeps log_fd valid for threads logging meanwhile. */
-	old = log_fd;
-	if (dup2(fd, old) == -1) {
-		close(fd);
-		return -1;
-	}
-	close(fd);
 	return 0;
 }
 
@@ -107,21 +90,17 @@ log_vlog(int prio, int errnum, const char *fmt, va_list ap)
 	}
 	if (log_dest == LOG_DEST_FILE) {
 		char line[1200], ts[32];
-		struct timespec now;
-		struct tm tm;
 		int len;
 
-		clock_gettime(CLOCK_REALTIME, &now);
-		gmtime_r(&now.tv_sec, &tm);
-		strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		logfile_timestamp(ts);
 		len = snprintf(line, sizeof(line), "%s dlfcgi[%s]: %s\n", ts,
 		    log_role, msg);
-		if (len > 0 && (size_t)len >= sizeof(line))
+		if (len > 0 && (size_t)len >= sizeof(line)) {
 			len = sizeof(line) - 1;
-		/* One write per line on an O_APPEND fd: lines never mix. */
-		if (len > 0 && write(log_fd, line, (size_t)len) == -1) {
-			/* nowhere left to report it */
+			line[len - 1] = '\n';
 		}
+		if (len > 0)
+			logfile_write(&log_file, line, (size_t)len);
 		return;
 	}
 	/* One fprintf per line: stdio locks the stream, lines never mix. */

@@ -219,12 +219,7 @@ main(int argc, char *argv[])
 		fatal("daemon");
 
 	/* Taken by sigsuspend (master) or sigwait (worker), never async. */
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGQUIT);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGUSR1);
+	worker_sigset(&set);
 	sigaddset(&set, SIGCHLD);
 	sigaddset(&set, SIGALRM);
 	if (sigprocmask(SIG_BLOCK, &set, NULL) == -1)

@@ -129,6 +129,17 @@ worker_overflow_main(void *arg)
 	return NULL;
 }
 
+void
+worker_sigset(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGQUIT);
+	sigaddset(set, SIGHUP);
+	sigaddset(set, SIGUSR1);
+}
+
 /* Takes the signals blocked in every thread, synchronously. */
 static void *
 worker_signals(void *arg)
@@ -137,12 +148,7 @@ worker_signals(void *arg)
 	sigset_t set;
 	int sig;
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGQUIT);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGUSR1);
+	worker_sigset(&set);
 	for (;;) {
 		if (sigwait(&set, &sig) != 0)
 			continue;

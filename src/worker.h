@@ -17,6 +17,9 @@
  */
 int worker_run(const struct request_env *env, int listen_fd, int gen);
 
+/* The signals a worker takes: TERM, INT, QUIT, HUP, USR1. */
+void worker_sigset(sigset_t *set);
+
 /* Set by worker_run's signal thread; cleared by worker_run. */
 extern volatile sig_atomic_t worker_stop;
 
