@@ -192,7 +192,7 @@ def status_field(pid, field):
 class Dlfcgi:
     """One dlfcgi under test, in its own temp dir, stopped by PID."""
 
-    def __init__(self, tmp, conf, name="dlfcgi"):
+    def __init__(self, tmp, conf, name="dlfcgi", flags=("-f",)):
         self.tmp = tmp
         self.conf_path = os.path.join(tmp, name + ".conf")
         self.log_path = os.path.join(tmp, name + ".log")
@@ -201,14 +201,16 @@ class Dlfcgi:
         binary = os.environ.get("DLFCGI") or os.path.join(
             os.path.dirname(os.path.abspath(__file__)), "../../src/dlfcgi")
         self.log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen([binary, "-f", "-c", self.conf_path],
+        self.proc = subprocess.Popen([binary] + list(flags) +
+                                     ["-c", self.conf_path],
                                      stdout=self.log, stderr=self.log)
         self.pid = self.proc.pid
 
     def write_conf(self, conf):
         text = 'listen = "unix:%s";\n' % os.path.join(
             self.tmp, os.path.basename(self.conf_path)[:-5] + ".sock")
-        text += 'error_log = "stderr";\n'
+        if "error_log" not in conf:
+            text += 'error_log = "stderr";\n'
         for k, v in conf.items():
             if isinstance(v, bool):
                 v = "true" if v else "false"
@@ -280,10 +282,10 @@ class Workspace:
                     left -= min(left, len(block))
         return path
 
-    def dlfcgi(self, conf, name="dlfcgi"):
+    def dlfcgi(self, conf, name="dlfcgi", flags=("-f",)):
         conf = dict(conf)
         conf.setdefault("root", self.root)
-        d = Dlfcgi(self.tmp, conf, name)
+        d = Dlfcgi(self.tmp, conf, name, flags)
         self.daemons.append(d)
         return d
 
