@@ -82,6 +82,15 @@ path_openat2(int rootfd, const char *rel, bool follow)
 #endif
 }
 
+static bool
+path_is_symlink(int dir, const char *name)
+{
+	struct stat st;
+
+	return fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISLNK(st.st_mode);
+}
+
 /*
  * The fallback: open each directory with O_NOFOLLOW|O_DIRECTORY and the
  * last component with O_NOFOLLOW, keeping the chain of directory fds so
@@ -149,6 +158,9 @@ path_walk(int rootfd, const char *rel)
 		while (fd == -1 && errno == EINTR);
 		if (fd == -1) {
 			e = errno;
+			/* a symlink to a directory: refused like openat2 does */
+			if (e == ENOTDIR && path_is_symlink(dir, comp))
+				e = ELOOP;
 			break;
 		}
 		stack[depth++] = dir = fd;
