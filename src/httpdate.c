@@ -182,6 +182,8 @@ httpdate_parse(const char *s, size_t len, time_t now, time_t *t)
 			year += 100;
 		if (year > tm.tm_year + 1900 + 50)
 			year -= 100;
+		if (year > 9999)
+			return -1; /* HTTP dates have four-digit years */
 	} else if (cur_lit(&c, ", ") == 0) {
 		/* IMF-fixdate: day-name "," SP DD SP Mon SP YYYY SP time GMT */
 		if (cur_digits(&c, 2, &day) == -1 || cur_lit(&c, " ") == -1 ||
