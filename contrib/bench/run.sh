@@ -507,10 +507,12 @@ for t in A B B2 C C2 D; do FRONT[$t]=$NGINX_PID; done
 FRONT[E]=$LIGHTTPD_PID
 
 # One download with curl: prints "speed_bytes_per_s size http_code exit".
+# Always run in a subshell ($(...) or &): it becomes curl, so that the PID
+# of "get ... &" is curl's own.
 get() { # url [curl options...]
 	local url=$1
 	shift
-	curl -s -o /dev/null --max-time 900 "$@" \
+	exec curl -s -o /dev/null --max-time 900 "$@" \
 		-w '%{speed_download} %{size_download} %{http_code} %{exitcode}\n' "$url"
 }
 
@@ -568,8 +570,8 @@ run_target() {
 		# Each C2 client holds the file about twice (the string and
 		# PHP's output buffer): shrink the count if memory is short.
 		local avail need
-		avail=$(awk '/^MemAvailable:/ { printf "%d\n", $2 * 1024 }' /proc/meminfo)
-		need=$(calcf %.0f "2.5 * $HUGE")
+		avail=$(awk '/^MemAvailable:/ { printf "%.0f\n", $2 * 1024 }' /proc/meminfo)
+		need=$(calcf %.0f "2.2 * $HUGE")
 		while [ "$slow" -gt 1 ] && ! is "$slow * $need + $GIB < $avail"; do
 			slow=$((slow - 1))
 		done
@@ -689,6 +691,7 @@ run_target() {
 	sleep 2
 }
 
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 START=$(now)
 for t in $TARGETS; do
 	run_target "$t"
@@ -717,6 +720,7 @@ echo "dlfcgi:   $("$DLFCGI" -V 2>&1 | head -n 1)"
 echo "clients:  $(curl --version | head -n 1 | cut -d' ' -f1-2), $(wrk --version 2>&1 | head -n 1 | cut -d' ' -f1-2)"
 echo "command:  cd $TOP && $CMDLINE"
 echo "took:     $(calcf %.0f "$END - $START") s of measurements"
+echo "load:     $LOAD_BEFORE before, $(cut -d' ' -f1-3 /proc/loadavg) after (1, 5, 15 min; other work on the machine skews results)"
 echo
 echo "files in the page cache: $(human "$SMALL") (req/s), $(human "$BIG") (${CONC}x), $(human "$HUGE") (single, slow clients)"
 echo "single = 1 stream of $(human "$HUGE"); ${CONC}x = $CONC concurrent $(human "$BIG") downloads, total bytes / wall time;"
@@ -772,6 +776,7 @@ if want B; then
 	echo "ratios B / X (throughput: > 1 means B is faster; p99, CPU, RSS: < 1 means B needs less):"
 	rhdr='  %-8s %7s %7s %7s %7s %9s %9s\n'
 	printf "$rhdr" "" single "${CONC}x" "4K" p99 "CPU/GiB" "RSS peak"
+	want A || want C || want D || echo "  (A, C and D were not run)"
 	for x in A C D; do
 		want "$x" || continue
 		printf "$rhdr" "B / $x" \
@@ -784,18 +789,32 @@ if want B; then
 	done
 fi
 
-# --- logs: anything beyond the start-up and shutdown chatter -------------
+# --- logs: anything beyond the start-up chatter --------------------------
+# Timestamps, PIDs and connection numbers are stripped so that equal
+# messages count together.
+log_digest() {
+	sed -E \
+		-e 's/^\[[0-9]{2}-[A-Za-z]{3}-[0-9]{4} [0-9:.]+\] //' \
+		-e 's/^[0-9]{4}\/[0-9]{2}\/[0-9]{2} [0-9:]+ //' \
+		-e 's/^([0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]+: )//' \
+		-e 's/[0-9]+#[0-9]+: \*[0-9]+ /#: /' \
+		-e 's/\[worker [0-9]+\.[0-9]+\]/[worker]/' \
+		-e 's/(child|pid) [0-9]+/\1 N/g' \
+		-e 's/port [0-9]+/port N/g' "$1" |
+		grep -v -E '^$|serving (with|/)|workers x|running as|fpm is running|ready to handle|systemd monitor interval|test is successful|server started|gofcgi serving|syntax is ok'
+}
 echo
-echo "logs:"
+echo "logs (messages other than start-up, with counts):"
 for f in "$T"/log/*.log; do
 	[ -e "$f" ] || continue
-	n=$(grep -v -E 'serving (with|/)|workers x|running as|NOTICE: (fpm is running|ready to handle|using inherited)|server started|gofcgi serving' "$f" | grep -c . || true)
-	printf '  %-22s %5s lines (%s other than start-up)\n' "$(basename "$f")" "$(wc -l <"$f")" "$n"
+	n=$(log_digest "$f" | grep -c . || true)
+	printf '  %-20s %s\n' "$(basename "$f")" "$n"
 	if [ "$n" -gt 0 ]; then
-		grep -v -E 'serving (with|/)|workers x|running as|NOTICE: (fpm is running|ready to handle|using inherited)|server started|gofcgi serving' "$f" |
-			sort | uniq -c | sort -rn | head -n 5 | sed 's/^/      /'
+		log_digest "$f" | sort | uniq -c | sort -rn | head -n 6 | cut -c1-150 | sed 's/^/    /'
 	fi
 done
+echo "  (dlfcgi: \"GET /huge.bin\" ... web server closed the connection is expected once per"
+echo "   slow client of B, B2 and E: they are cut off after ${MEM_DUR} s on purpose.)"
 
 if [ ${#FAILS[@]} -gt 0 ]; then
 	echo
