@@ -19,13 +19,16 @@
  */
 struct fcgi_conn {
 	FCGX_Request req;
-	int fd; /* the accepted socket, -1 when idle */
+	int fd;	  /* the accepted socket, -1 when idle */
+	int epfd; /* this thread's wait on the listen socket, or -1 */
 };
 
 /* Once per process, before any thread uses libfcgi. Returns 0 or -1. */
 int fcgi_global_init(void);
 
 void fcgi_conn_init(struct fcgi_conn *c);
+/* Releases what fcgi_accept() set up for c (thread exit). */
+void fcgi_conn_destroy(struct fcgi_conn *c);
 
 /*
  * Waits on listen_fd (non-blocking) for a connection and reads its

@@ -263,10 +263,12 @@ worker_run(const struct request_env *env, int listen_fd, int gen)
 	for (i = 0; i < started; i++) {
 		pthread_join(ts[i].tid, NULL);
 		scoreboard_release(env->sb, ts[i].slot);
+		fcgi_conn_destroy(&ts[i].conn);
 		free(ts[i].buf);
 	}
 	if (over_ok) {
 		pthread_join(over.tid, NULL);
+		fcgi_conn_destroy(&over.conn);
 		free(over.buf);
 	}
 	free(ts);
