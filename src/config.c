@@ -5,6 +5,8 @@
  */
 #include "autoconfig.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -189,14 +191,19 @@ check_listen(const char *v, char *buf, size_t len)
 static const char *
 check_readable(const char *v, char *buf, size_t len)
 {
+	struct stat st;
 	int fd = open(v, O_RDONLY | O_CLOEXEC);
 
-	if (fd == -1) {
-		snprintf(buf, len, "mime_types \"%s\": %s", v, strerror(errno));
-		return buf;
+	if (fd != -1 && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode))
+		errno = EISDIR;
+	else if (fd != -1) {
+		close(fd);
+		return NULL;
 	}
-	close(fd);
-	return NULL;
+	if (fd != -1)
+		close(fd);
+	snprintf(buf, len, "mime_types \"%s\": %s", v, strerror(errno));
+	return buf;
 }
 
 /* RFC 9110 §8.3.1: type "/" subtype, tokens; parameters are allowed. */
@@ -452,6 +459,7 @@ conf_apply(const struct conf_key *k, config_setting_t *s, struct dl_config *cfg,
 int
 config_load(const char *file, struct dl_config *cfg, FILE *errfp)
 {
+	struct stat st;
 	config_t lc;
 	config_setting_t *top, *s;
 	const struct conf_key *k;
@@ -461,7 +469,14 @@ config_load(const char *file, struct dl_config *cfg, FILE *errfp)
 
 	config_defaults(cfg);
 	cfg->file = xstrdup(file);
-	if ((fp = fopen(file, "re")) == NULL) {
+	/* libconfig exits the process on a directory: refuse it first */
+	if ((fp = fopen(file, "re")) != NULL && fstat(fileno(fp), &st) == 0 &&
+	    !S_ISREG(st.st_mode)) {
+		fclose(fp);
+		fp = NULL;
+		errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+	}
+	if (fp == NULL) {
 		fprintf(errfp, "dlfcgi: %s: %s\n", file, strerror(errno));
 		config_free(cfg);
 		return 1;

@@ -99,8 +99,9 @@ static int
 listen_unix(const struct listen_addr *a, unsigned mode, uid_t uid, gid_t gid)
 {
 	struct sockaddr_un sun;
+	struct stat st;
 	mode_t old;
-	int fd, probe, rc;
+	int fd, probe, rc, ce;
 
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
@@ -113,6 +114,7 @@ listen_unix(const struct listen_addr *a, unsigned mode, uid_t uid, gid_t gid)
 		return -1;
 	}
 	rc = connect(probe, (struct sockaddr *)&sun, sizeof(sun));
+	ce = errno;
 	close(probe);
 	if (rc == 0) {
 		log_warnx("listen unix:%s: another server is listening there",
@@ -120,7 +122,14 @@ listen_unix(const struct listen_addr *a, unsigned mode, uid_t uid, gid_t gid)
 		errno = EADDRINUSE;
 		return -1;
 	}
-	if (errno == ECONNREFUSED && unlink(a->path) == -1 && errno != ENOENT)
+	/* Only a stale socket is replaced, never another kind of file. */
+	if (lstat(a->path, &st) == 0 && !S_ISSOCK(st.st_mode)) {
+		log_warnx(
+		    "listen unix:%s: exists and is not a socket", a->path);
+		errno = EEXIST;
+		return -1;
+	}
+	if (ce == ECONNREFUSED && unlink(a->path) == -1 && errno != ENOENT)
 		log_warn("unlink %s", a->path);
 
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1) {

@@ -132,8 +132,12 @@ path_walk(int rootfd, const char *rel)
 			do
 				fd = openat(dir, comp, PATH_OPEN_FLAGS | last);
 			while (fd == -1 && errno == EINTR);
-			if (fd == -1)
+			if (fd == -1) {
 				e = errno;
+				/* "link/": a symlink, refused as openat2 does */
+				if (e == ENOTDIR && path_is_symlink(dir, comp))
+					e = ELOOP;
+			}
 			break;
 		}
 		p = end;
