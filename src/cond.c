@@ -74,7 +74,8 @@ cond_if_range(const char *if_range, const struct cond_resource *rs, time_t now)
 		if (*p == 'W' || len < 2 || p[len - 1] != '"' ||
 		    memchr(p + 1, '"', len - 2) != NULL)
 			return false;
-		return len == strlen(rs->etag) && memcmp(p, rs->etag, len) == 0;
+		/* one quoted string: the list parser sees one tag at most */
+		return etag_list_match(p, len, rs->etag, 0) == ETAG_MATCH;
 	}
 	return httpdate_parse(p, len, now, &t) == 0 && t == rs->mtime;
 }

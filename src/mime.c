@@ -131,7 +131,8 @@ mime_load(const char *file, FILE *errfp)
 		goto fail;
 	fclose(fp);
 	/* Stable order, then drop later duplicates: the first line wins. */
-	qsort(t->v, t->n, sizeof(*t->v), mime_cmp_seq);
+	if (t->n > 1)
+		qsort(t->v, t->n, sizeof(*t->v), mime_cmp_seq);
 	for (i = j = 0; i < t->n; i++)
 		if (j == 0 || mime_cmp(&t->v[j - 1], &t->v[i]) != 0)
 			t->v[j++] = t->v[i];
