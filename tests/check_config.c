@@ -25,22 +25,6 @@
 static char cfg_dir[96];
 static char cfg_file[128];
 
-/* Removes one entry of the temp tree (nftw callback, depth first). */
-static int
-rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	return flag == FTW_DP ? rmdir(path) : unlink(path);
-}
-
-/* rm -rf dir, without a shell. */
-static void
-rm_rf(const char *dir)
-{
-	ck_assert_int_eq(nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS), 0);
-}
-
 /*
  * Each test case gets a directory (an unchecked fixture: made and
  * removed in the runner's process) and each test a fresh one inside it
@@ -59,7 +43,7 @@ case_setup(void)
 static void
 case_teardown(void)
 {
-	rm_rf(case_dir);
+	check_rm_rf(case_dir);
 }
 
 static void
@@ -73,7 +57,7 @@ cfg_setup(void)
 static void
 cfg_teardown(void)
 {
-	rm_rf(cfg_dir);
+	check_rm_rf(cfg_dir);
 }
 
 /* Copies in to out, replacing each "$D" with the temp dir. */

@@ -159,22 +159,6 @@ END_TEST
 static char sdir[96];
 static char logpath[128];
 
-/* Removes one entry of the temp tree (nftw callback, depth first). */
-static int
-rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	return flag == FTW_DP ? rmdir(path) : unlink(path);
-}
-
-/* rm -rf dir, without a shell. */
-static void
-rm_rf(const char *dir)
-{
-	ck_assert_int_eq(nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS), 0);
-}
-
 /*
  * Each test case gets a directory (an unchecked fixture: made and
  * removed in the runner's process) and each test a fresh one inside it
@@ -193,7 +177,7 @@ case_setup(void)
 static void
 case_teardown(void)
 {
-	rm_rf(case_dir);
+	check_rm_rf(case_dir);
 }
 
 static void
@@ -210,7 +194,7 @@ sock_teardown(void)
 {
 	listen_unlink_created();
 	log_init(LOG_DEST_STDERR);
-	rm_rf(sdir);
+	check_rm_rf(sdir);
 }
 
 /* True if the log so far holds s. */

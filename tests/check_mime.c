@@ -25,22 +25,6 @@
 static char mdir[96];
 static char mfile[128];
 
-/* Removes one entry of the temp tree (nftw callback, depth first). */
-static int
-rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	return flag == FTW_DP ? rmdir(path) : unlink(path);
-}
-
-/* rm -rf dir, without a shell. */
-static void
-rm_rf(const char *dir)
-{
-	ck_assert_int_eq(nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS), 0);
-}
-
 /*
  * Each test case gets a directory (an unchecked fixture: made and
  * removed in the runner's process) and each test a fresh one inside it
@@ -59,7 +43,7 @@ case_setup(void)
 static void
 case_teardown(void)
 {
-	rm_rf(case_dir);
+	check_rm_rf(case_dir);
 }
 
 static void
@@ -73,7 +57,7 @@ mime_setup(void)
 static void
 mime_teardown(void)
 {
-	rm_rf(mdir);
+	check_rm_rf(mdir);
 }
 
 /* Writes len bytes of text to mfile, loads it; *report is freed by the

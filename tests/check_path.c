@@ -100,22 +100,6 @@ probe_openat2(void)
 #endif
 }
 
-/* Removes one entry of the temp tree (nftw callback, depth first). */
-static int
-rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	return flag == FTW_DP ? rmdir(path) : unlink(path);
-}
-
-/* rm -rf dir, without a shell. */
-static void
-rm_rf(const char *dir)
-{
-	ck_assert_int_eq(nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS), 0);
-}
-
 /*
  * Each test case gets a directory (an unchecked fixture: made and
  * removed in the runner's process) and each test a fresh one inside it
@@ -134,7 +118,7 @@ case_setup(void)
 static void
 case_teardown(void)
 {
-	rm_rf(case_dir);
+	check_rm_rf(case_dir);
 }
 
 static void
@@ -190,7 +174,7 @@ path_teardown(void)
 	close(rootfd);
 	rootfd = -1;
 	path_force_fallback(false);
-	rm_rf(root);
+	check_rm_rf(root);
 }
 
 static int

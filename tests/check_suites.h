@@ -16,4 +16,7 @@ Suite *suite_cond(void);
 Suite *suite_httpdate_parse(void);
 Suite *suite_disposition(void);
 
+/* rm -rf dir, without a shell (check_tmp.c); fails the test on error. */
+void check_rm_rf(const char *dir);
+
 #endif
