@@ -71,6 +71,7 @@ static const struct conf_key conf_keys[] = {
     {"request_timeout", CONF_INT, OFF(request_timeout), 1, DL_TIMEOUT_MAX,
 	NULL},
     {"send_timeout", CONF_INT, OFF(send_timeout), 1, DL_TIMEOUT_MAX, NULL},
+    {"send_buffer", CONF_INT, OFF(send_buffer), 0, DL_SEND_BUFFER_MAX, NULL},
     {"max_ranges", CONF_INT, OFF(max_ranges), 0, RANGE_PARSE_MAX, NULL},
     {"disposition", CONF_STRING, OFF(disposition), 0, 0, check_disposition},
     {"cache_control", CONF_STRING, OFF(cache_control), 0, 0,
@@ -122,6 +123,7 @@ config_defaults(struct dl_config *cfg)
 	cfg->default_type = xstrdup(DL_DEFAULT_TYPE_DEFAULT);
 	cfg->request_timeout = DL_REQUEST_TIMEOUT_DEFAULT;
 	cfg->send_timeout = DL_SEND_TIMEOUT_DEFAULT;
+	cfg->send_buffer = DL_SEND_BUFFER_DEFAULT;
 	cfg->max_ranges = DL_MAX_RANGES_DEFAULT;
 	cfg->disposition = xstrdup("none");
 	cfg->disposition_type = DISPOSITION_NONE;

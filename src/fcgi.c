@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <time.h>
 #include <poll.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -115,22 +116,39 @@ fcgi_write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
-/* A failed write: SO_SNDTIMEO expiry reads as EAGAIN. */
+/*
+ * Waits until the socket takes more bytes, for at most send_timeout.
+ * Returns 0, or -1 with errno set (ETIMEDOUT when the time ran out).
+ */
 static int
-fcgi_write_failed(void)
+fcgi_wait_writable(const struct fcgi_conn *c)
 {
-	if (errno == EAGAIN || errno == EWOULDBLOCK)
+	struct pollfd pfd = {.fd = c->fd, .events = POLLOUT};
+	int rc;
+
+	while ((rc = poll(&pfd, 1, c->send_timeout_ms)) == -1 && errno == EINTR)
+		;
+	if (rc == 0)
 		errno = ETIMEDOUT;
-	return -1;
+	/* POLLERR or POLLHUP: the next write reports the error. */
+	return rc > 0 ? 0 : -1;
 }
 
-/* Like fcgi_write_all, with a send timeout read as ETIMEDOUT. */
-static int
-fcgi_write_all_sock(int fd, const void *buf, size_t len)
+/*
+ * The outcome of one non-blocking write on the socket: the bytes
+ * written (w >= 0), 0 after EINTR or after waiting for room (EAGAIN),
+ * or -1 with errno set.
+ */
+static ssize_t
+fcgi_progress(const struct fcgi_conn *c, ssize_t w)
 {
-	if (fcgi_write_all(fd, buf, len) == -1)
-		return fcgi_write_failed();
-	return 0;
+	if (w >= 0)
+		return w;
+	if (errno == EINTR)
+		return 0;
+	if (errno == EAGAIN || errno == EWOULDBLOCK)
+		return fcgi_wait_writable(c) == -1 ? -1 : 0;
+	return -1;
 }
 
 static void
@@ -141,6 +159,34 @@ fcgi_set_timeout(int fd, int opt, int seconds)
 	if (setsockopt(fd, SOL_SOCKET, opt, &tv, sizeof(tv)) == -1)
 		log_warn("setsockopt %s",
 		    opt == SO_RCVTIMEO ? "SO_RCVTIMEO" : "SO_SNDTIMEO");
+}
+
+/*
+ * Sets SO_SNDBUF. The kernel caps it at net.core.wmem_max; the first
+ * connection of a worker that gets less says so, once.
+ */
+static void
+fcgi_set_send_buffer(int fd, int bytes)
+{
+	static atomic_flag checked = ATOMIC_FLAG_INIT;
+	socklen_t len = sizeof(int);
+	int got;
+
+	if (bytes == 0)
+		return;
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &bytes, sizeof(bytes)) ==
+	    -1) {
+		log_warn("setsockopt SO_SNDBUF");
+		return;
+	}
+	if (atomic_flag_test_and_set(&checked))
+		return;
+	/* Linux doubles the value for its own bookkeeping. */
+	if (getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &got, &len) == 0 &&
+	    got / 2 < bytes)
+		log_info("send_buffer %d is capped at %d by the kernel "
+			 "(sysctl net.core.wmem_max)",
+		    bytes, got / 2);
 }
 
 /*
@@ -258,7 +304,8 @@ fcgi_accept(struct fcgi_conn *c, int listen_fd,
 	if (*stop)
 		return 0;
 	salen = sizeof(sa);
-	fd = accept4(listen_fd, (struct sockaddr *)&sa, &salen, SOCK_CLOEXEC);
+	fd = accept4(listen_fd, (struct sockaddr *)&sa, &salen,
+	    SOCK_CLOEXEC | SOCK_NONBLOCK);
 	if (fd == -1) {
 		switch (errno) {
 		case EAGAIN: /* another thread took it */
@@ -290,7 +337,14 @@ fcgi_accept(struct fcgi_conn *c, int listen_fd,
 		close(fd);
 		return 0;
 	}
+	/*
+	 * The body goes out with non-blocking writes and poll(2) for
+	 * send_timeout; SO_SNDTIMEO bounds libfcgi's closing records,
+	 * written after the socket is made blocking again.
+	 */
 	fcgi_set_timeout(fd, SO_SNDTIMEO, cfg->send_timeout);
+	fcgi_set_send_buffer(fd, cfg->send_buffer);
+	c->send_timeout_ms = cfg->send_timeout * 1000;
 	if (fcgi_read_request(c, fd, buf, buflen, cfg->request_timeout) == -1) {
 		close(fd);
 		return 0;
@@ -329,10 +383,9 @@ fcgi_write(struct fcgi_conn *c, const void *buf, size_t len)
 	ssize_t w;
 
 	while (len > 0) {
-		n = len < DL_FCGI_RECORD_MAX ? len : DL_FCGI_RECORD_MAX;
+		n = len < DL_FCGI_RECORD_PAYLOAD ? len : DL_FCGI_RECORD_PAYLOAD;
 		fcgi_stdout_header(c, n, hdr);
-		off = 0;
-		while (off < sizeof(hdr) + n) {
+		for (off = 0; off < sizeof(hdr) + n; off += (size_t)w) {
 			if (off < sizeof(hdr)) {
 				iov[0].iov_base = hdr + off;
 				iov[0].iov_len = sizeof(hdr) - off;
@@ -342,12 +395,8 @@ fcgi_write(struct fcgi_conn *c, const void *buf, size_t len)
 			} else
 				w = write(c->fd, p + (off - sizeof(hdr)),
 				    n - (off - sizeof(hdr)));
-			if (w == -1) {
-				if (errno == EINTR)
-					continue;
-				return fcgi_write_failed();
-			}
-			off += (size_t)w;
+			if ((w = fcgi_progress(c, w)) == -1)
+				return -1;
 		}
 		p += n;
 		len -= n;
@@ -363,28 +412,35 @@ fcgi_sendfile(struct fcgi_conn *c, int fd, off_t off, size_t len)
 	ssize_t w;
 
 	while (len > 0) {
-		n = len < DL_FCGI_RECORD_MAX ? len : DL_FCGI_RECORD_MAX;
+		n = len < DL_FCGI_RECORD_PAYLOAD ? len : DL_FCGI_RECORD_PAYLOAD;
 		fcgi_stdout_header(c, n, hdr);
-		if (fcgi_write_all_sock(c->fd, hdr, sizeof(hdr)) == -1)
-			return -1;
+		for (done = 0; done < sizeof(hdr); done += (size_t)w)
+			if ((w = fcgi_progress(c,
+				 write(c->fd, hdr + done,
+				     sizeof(hdr) - done))) == -1)
+				return -1;
 		for (done = 0; done < n; done += (size_t)w) {
 			w = sendfile(c->fd, fd, &off, n - done);
-			if (w == -1) {
-				if (errno == EINTR) {
-					w = 0;
-					continue;
-				}
-				return fcgi_write_failed();
-			}
 			if (w == 0) {
 				/* The file ended early: it shrank. */
 				errno = ENODATA;
 				return -1;
 			}
+			if ((w = fcgi_progress(c, w)) == -1)
+				return -1;
 		}
 		len -= n;
 	}
 	return 0;
+}
+
+size_t
+fcgi_sendfile_step(size_t buffer_size)
+{
+	size_t n =
+	    (buffer_size + DL_FCGI_RECORD_PAYLOAD - 1) / DL_FCGI_RECORD_PAYLOAD;
+
+	return (n > 0 ? n : 1) * DL_FCGI_RECORD_PAYLOAD;
 }
 
 /* Takes the socket back from libfcgi and frees its request state. */
@@ -402,10 +458,16 @@ fcgi_release(struct fcgi_conn *c)
 int
 fcgi_finish(struct fcgi_conn *c)
 {
-	int fd, rc = 0;
+	int fd, fl, rc = 0;
 
-	/* stderr first: its close only counts writers down. */
-	if (FCGX_FClose(c->req.err) != 0 || FCGX_FClose(c->req.out) != 0)
+	/*
+	 * libfcgi writes the closing records: blocking, bounded by
+	 * SO_SNDTIMEO. If that cannot be set up, no END_REQUEST goes out.
+	 * stderr first: its close only counts writers down.
+	 */
+	if ((fl = fcntl(c->fd, F_GETFL)) == -1 ||
+	    fcntl(c->fd, F_SETFL, fl & ~O_NONBLOCK) == -1 ||
+	    FCGX_FClose(c->req.err) != 0 || FCGX_FClose(c->req.out) != 0)
 		rc = -1;
 	fd = fcgi_release(c);
 	if (rc == 0)

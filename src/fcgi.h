@@ -21,6 +21,7 @@ struct fcgi_conn {
 	FCGX_Request req;
 	int fd;	  /* the accepted socket, -1 when idle */
 	int epfd; /* this thread's wait on the listen socket, or -1 */
+	int send_timeout_ms; /* longest wait for room in the socket */
 };
 
 /* Once per process, before any thread uses libfcgi. Returns 0 or -1. */
@@ -61,6 +62,13 @@ int fcgi_write(struct fcgi_conn *c, const void *buf, size_t len);
  * (the file ended before off + len), or the error of the write.
  */
 int fcgi_sendfile(struct fcgi_conn *c, int fd, off_t off, size_t len);
+
+/*
+ * The bytes to hand fcgi_sendfile() per step for a buffer_size: rounded
+ * up to whole records, so that no step ends in a short record (65536:
+ * 122880, two records of 61440).
+ */
+size_t fcgi_sendfile_step(size_t buffer_size);
 
 /* Ends the request cleanly: END_REQUEST, then close. Returns 0 or -1. */
 int fcgi_finish(struct fcgi_conn *c);

@@ -245,11 +245,6 @@ request_pace(struct request_log *rl)
 	return 0;
 }
 
-/*
- * Streams [off, off + len) of fd through buf. A read error, a file that
- * ends early, a failed write or a limit returns -1 with a reason: the
- * caller then aborts the request.
- */
 /* True if fd still has the size and mtime it had when opened. */
 static bool
 request_unchanged(int fd, const struct stat *st)
@@ -261,16 +256,23 @@ request_unchanged(int fd, const struct stat *st)
 	    now.st_mtim.tv_nsec == st->st_mtim.tv_nsec;
 }
 
+/*
+ * Streams [off, off + len) of fd in steps: buflen bytes through buf, or
+ * with sendfile whole records (fcgi_sendfile_step). A read error, a file
+ * that ends early, a failed write or a limit returns -1 with a reason:
+ * the caller then aborts the request.
+ */
 static int
 request_copy(struct fcgi_conn *c, int fd, const struct stat *st, off_t off,
     off_t len, char *buf, size_t buflen, struct request_log *rl)
 {
+	size_t step = rl->cfg->sendfile ? fcgi_sendfile_step(buflen) : buflen;
 	char esc[512];
 	size_t want;
 	ssize_t n;
 
 	while (len > 0) {
-		want = (off_t)buflen < len ? buflen : (size_t)len;
+		want = (off_t)step < len ? step : (size_t)len;
 		/*
 		 * Checked before each piece goes out, so a file rewritten
 		 * under us never completes a body that looks whole.
