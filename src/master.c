@@ -5,6 +5,7 @@
  */
 #include "autoconfig.h"
 
+#include <sys/prctl.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 
@@ -105,7 +106,7 @@ master_spawn(struct master *m)
 	    .sb = m->sb,
 	};
 	char role[32];
-	pid_t pid;
+	pid_t pid, master_pid = getpid();
 	int i, slot = -1;
 
 	for (i = 0; i < MASTER_CHILDREN_MAX && slot == -1; i++)
@@ -120,6 +121,16 @@ master_spawn(struct master *m)
 		log_warn("fork");
 		return -1;
 	case 0:
+		/*
+		 * A worker whose master is gone (kill -9) stops as on TERM:
+		 * it finishes its downloads and exits instead of serving on
+		 * unsupervised. The check after prctl closes the race with a
+		 * master that died first.
+		 */
+		if (prctl(PR_SET_PDEATHSIG, SIGTERM) == -1)
+			log_warn("prctl PR_SET_PDEATHSIG");
+		if (getppid() != master_pid)
+			_exit(0);
 		signal(SIGCHLD, SIG_DFL);
 		signal(SIGALRM, SIG_DFL);
 		snprintf(role, sizeof(role), "worker %d.%d", master_gen,

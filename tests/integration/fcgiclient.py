@@ -290,14 +290,18 @@ class Workspace:
         return d
 
     def cleanup(self):
-        for p in self.procs:
+        """TERM, then KILL after 5 s, for every process still running:
+        a master stopped by TERM stops its workers too."""
+        procs = self.procs + [d.proc for d in self.daemons]
+        for p in procs:
             if p.poll() is None:
+                p.terminate()
+        for p in procs:
+            try:
+                p.wait(5)
+            except subprocess.TimeoutExpired:
                 p.kill()
                 p.wait()
-        for d in self.daemons:
-            if d.proc.poll() is None:
-                d.proc.kill()
-                d.proc.wait()
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
