@@ -25,6 +25,8 @@
 #   KEEP=1       keep the temporary directory (configs, logs)
 #   DLFCGI=path  dlfcgi binary (default: src/dlfcgi of this checkout)
 #   PHP_FPM=php-fpm8.2
+#   FCGI_BUFFER=1m    nginx fastcgi_buffer_size (and fastcgi_buffers 4 x)
+#                     of every FastCGI target: compare front-end settings
 #
 # Exit status: 0 when every setup step and every download check passed,
 # 1 otherwise (a server that does not start, a wrong byte count or
@@ -35,7 +37,7 @@ set -o pipefail
 
 # --- the command line as given, for the report ------------------------
 cmd_env=""
-for v in RUNS QUICK TARGETS KEEP DLFCGI PHP_FPM; do
+for v in RUNS QUICK TARGETS KEEP DLFCGI PHP_FPM FCGI_BUFFER; do
 	if [ -n "${!v+x}" ]; then
 		cmd_env="$cmd_env$v=${!v} "
 	fi
@@ -59,6 +61,11 @@ TARGETS=${TARGETS:-A B B2 C C2 D E}
 KEEP=${KEEP:-0}
 DLFCGI=${DLFCGI:-$TOP/src/dlfcgi}
 PHP_FPM=${PHP_FPM:-php-fpm8.2}
+FCGI_BUFFER=${FCGI_BUFFER:-1m}
+case $FCGI_BUFFER in
+[1-9]*[0-9kKmM]) ;;
+*) echo "run.sh: FCGI_BUFFER must be an nginx size such as 64k or 1m" >&2; exit 1 ;;
+esac
 
 KIB=1024
 MIB=$((1024 * 1024))
@@ -398,11 +405,11 @@ fastcgi_param  REDIRECT_STATUS    200;
 fastcgi_param  PATH_INFO          $fastcgi_path_info;
 EOF
 # The settings every FastCGI location shares, word for word.
-cat >"$T/nginx/fcgi_common.conf" <<'EOF'
+cat >"$T/nginx/fcgi_common.conf" <<EOF
 include fastcgi_params;
 fastcgi_buffering off;
-fastcgi_buffer_size 64k;
-fastcgi_buffers 4 64k;
+fastcgi_buffer_size $FCGI_BUFFER;
+fastcgi_buffers 4 $FCGI_BUFFER;
 fastcgi_keep_conn off;
 fastcgi_read_timeout 300s;
 fastcgi_send_timeout 60s;
@@ -712,6 +719,7 @@ echo
 echo "machine:  $(nproc) CPUs, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), $(awk '/^MemTotal:/ { printf "%.1f GiB RAM\n", $2 / 1048576 }' /proc/meminfo)"
 echo "kernel:   $(uname -srm)"
 echo "nginx:    $(nginx -v 2>&1 | sed 's/^nginx version: //')"
+echo "front:    nginx fastcgi_buffering off; fastcgi_buffer_size $FCGI_BUFFER (FCGI_BUFFER) for B B2 C C2 D"
 echo "lighttpd: $(lighttpd -v 2>&1 | head -n 1 | sed 's/ - a light.*//')"
 echo "php:      $(php -v | head -n 1)"
 echo "php-fpm:  $("$PHP_FPM" -v | head -n 1); output_buffering=$("$PHP_FPM" -i 2>/dev/null | awk -F' => ' '/^output_buffering/ { print $2; exit }')"
