@@ -48,7 +48,7 @@ int fcgi_accept(struct fcgi_conn *c, int listen_fd,
 const char *fcgi_param(const struct fcgi_conn *c, const char *name);
 
 /*
- * Sends len bytes as FCGI_STDOUT records of at most 65535 bytes each,
+ * Sends len bytes as FCGI_STDOUT records of at most 61440 bytes each,
  * retrying EINTR and short writes. Returns 0, or -1 with errno set
  * (ETIMEDOUT when a write stalled for send_timeout).
  */

@@ -15,6 +15,7 @@ Suite *suite_range(void);
 Suite *suite_cond(void);
 Suite *suite_httpdate_parse(void);
 Suite *suite_disposition(void);
+Suite *suite_fcgi(void);
 
 /* rm -rf dir, without a shell (check_tmp.c); fails the test on error. */
 void check_rm_rf(const char *dir);
