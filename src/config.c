@@ -123,7 +123,7 @@ config_defaults(struct dl_config *cfg)
 	cfg->default_type = xstrdup(DL_DEFAULT_TYPE_DEFAULT);
 	cfg->request_timeout = DL_REQUEST_TIMEOUT_DEFAULT;
 	cfg->send_timeout = DL_SEND_TIMEOUT_DEFAULT;
-	cfg->send_buffer = DL_SEND_BUFFER_DEFAULT;
+	cfg->send_buffer = DL_SEND_BUFFER_AUTO;
 	cfg->max_ranges = DL_MAX_RANGES_DEFAULT;
 	cfg->disposition = xstrdup("none");
 	cfg->disposition_type = DISPOSITION_NONE;

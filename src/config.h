@@ -26,7 +26,7 @@ struct dl_config {
 	bool hide_forbidden;
 	int request_timeout; /* seconds to receive the FastCGI request */
 	int send_timeout;    /* seconds a single write may stall */
-	int send_buffer;     /* SO_SNDBUF of a connection, 0: kernel's */
+	int send_buffer;     /* SO_SNDBUF; 0: kernel's; -1: by family */
 	int max_ranges;	     /* ranges served as 206; 0 disables Range */
 	char *disposition;   /* "none", "attachment" or "inline" */
 	enum disposition_type disposition_type; /* derived from the above */

@@ -289,7 +289,7 @@ fcgi_accept(struct fcgi_conn *c, int listen_fd,
 	struct sockaddr_storage sa;
 	socklen_t salen;
 	char who[64];
-	int fd, rc;
+	int fd, rc, sndbuf;
 
 	if (*stop)
 		return 0;
@@ -343,7 +343,10 @@ fcgi_accept(struct fcgi_conn *c, int listen_fd,
 	 * written after the socket is made blocking again.
 	 */
 	fcgi_set_timeout(fd, SO_SNDTIMEO, cfg->send_timeout);
-	fcgi_set_send_buffer(fd, cfg->send_buffer);
+	sndbuf = cfg->send_buffer;
+	if (sndbuf == DL_SEND_BUFFER_AUTO) /* TCP: the kernel's sizing */
+		sndbuf = sa.ss_family == AF_UNIX ? DL_SEND_BUFFER_UNIX : 0;
+	fcgi_set_send_buffer(fd, sndbuf);
 	c->send_timeout_ms = cfg->send_timeout * 1000;
 	if (fcgi_read_request(c, fd, buf, buflen, cfg->request_timeout) == -1) {
 		close(fd);

@@ -19,6 +19,7 @@
 
 #include "check_suites.h"
 #include "config.h"
+#include "limits.h"
 
 #define NELEM(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
@@ -153,6 +154,7 @@ START_TEST(test_defaults)
 	ck_assert(c.sendfile);
 	ck_assert_int_eq(c.request_timeout, 30);
 	ck_assert_int_eq(c.send_timeout, 60);
+	ck_assert_int_eq(c.send_buffer, DL_SEND_BUFFER_AUTO);
 	ck_assert_int_eq(c.max_ranges, 16);
 	ck_assert_str_eq(c.disposition, "none");
 	ck_assert_int_eq(c.disposition_type, DISPOSITION_NONE);
@@ -394,6 +396,10 @@ static const struct {
     E(request_timeout, "0", "1 and 86400", "0"),
     E(request_timeout, "86401", "1 and 86400", "86401"),
     I(send_timeout, "86400", 86400),
+    I(send_buffer, "0", 0),
+    I(send_buffer, "67108864", 67108864),
+    E(send_buffer, "-1", "0 and 67108864", "-1"),
+    E(send_buffer, "67108865", "0 and 67108864", "67108865"),
     E(send_timeout, "0", "1 and 86400", "0"),
     I(max_ranges, "256", 256),
     E(max_ranges, "257", "0 and 256", "257"),
