@@ -187,6 +187,28 @@ file_free(struct file *f)
 	f->fd = -1;
 }
 
+/*
+ * The end of a test: the file (if any) and data freed, and no
+ * descriptor left open that was not open at the start (fds).
+ */
+static void
+test_end(struct file *f, unsigned char *data, int fds)
+{
+	if (f != NULL && f->fd != -1)
+		file_free(f);
+	free(data);
+	ck_assert_int_eq(open_fds(), fds);
+}
+
+/* One call of the writer under test: fcgi_write or fcgi_sendfile. */
+static int
+send_by(int how, struct fcgi_conn *c, const unsigned char *data, int filefd,
+    size_t len)
+{
+	return how == BY_WRITE ? fcgi_write(c, data, len)
+			       : fcgi_sendfile(c, filefd, 0, len);
+}
+
 static void
 set_buf(int fd, int opt, int bytes)
 {
@@ -609,8 +631,7 @@ START_TEST(test_framing)
 	check_drained(&res, what);
 	check_records(res.r.buf, res.r.len, data, len, what);
 	result_free(&res);
-	free(data);
-	ck_assert_int_eq(open_fds(), fds);
+	test_end(NULL, data, fds);
 }
 END_TEST
 
@@ -654,9 +675,7 @@ START_TEST(test_identity)
 
 	result_free(&rw);
 	result_free(&rs);
-	file_free(&f);
-	free(data);
-	ck_assert_int_eq(open_fds(), fds);
+	test_end(&f, data, fds);
 }
 END_TEST
 
@@ -698,10 +717,7 @@ START_TEST(test_slow_reader)
 	check_drained(&res, what);
 	check_records(res.r.buf, res.r.len, data, len, what);
 	result_free(&res);
-	if (f.fd != -1)
-		file_free(&f);
-	free(data);
-	ck_assert_int_eq(open_fds(), fds);
+	test_end(&f, data, fds);
 }
 END_TEST
 
@@ -734,10 +750,7 @@ START_TEST(test_timeout_per_stall)
 	check_drained(&res, how_name[x.how]);
 	check_records(res.r.buf, res.r.len, data, len, how_name[x.how]);
 	result_free(&res);
-	if (f.fd != -1)
-		file_free(&f);
-	free(data);
-	ck_assert_int_eq(open_fds(), fds);
+	test_end(&f, data, fds);
 }
 END_TEST
 
@@ -775,10 +788,7 @@ START_TEST(test_short_calls)
 	check_drained(&res, what);
 	check_records(res.r.buf, res.r.len, data, len, what);
 	result_free(&res);
-	if (f.fd != -1)
-		file_free(&f);
-	free(data);
-	ck_assert_int_eq(open_fds(), fds);
+	test_end(&f, data, fds);
 }
 END_TEST
 
@@ -805,8 +815,7 @@ START_TEST(test_timeout)
 	conn_init(&c, sv[0], 200);
 	t0 = now_ms();
 	errno = 0;
-	rc = _i == BY_WRITE ? fcgi_write(&c, data, len)
-			    : fcgi_sendfile(&c, f.fd, 0, len);
+	rc = send_by(_i, &c, data, f.fd, len);
 	err = errno;
 	ms = now_ms() - t0;
 	fcgi_conn_destroy(&c);
@@ -818,10 +827,7 @@ START_TEST(test_timeout)
 	    strerror(err));
 	ck_assert_msg(ms >= 150 && ms < 5000, "%s: timed out after %ld ms",
 	    how_name[_i], ms);
-	if (f.fd != -1)
-		file_free(&f);
-	free(data);
-	ck_assert_int_eq(open_fds(), fds);
+	test_end(&f, data, fds);
 }
 END_TEST
 
@@ -840,8 +846,7 @@ START_TEST(test_peer_closed)
 	close(sv[1]);
 	conn_init(&c, sv[0], 10000);
 	errno = 0;
-	rc = _i == BY_WRITE ? fcgi_write(&c, data, 100)
-			    : fcgi_sendfile(&c, f.fd, 0, 100);
+	rc = send_by(_i, &c, data, f.fd, 100);
 	err = errno;
 	fcgi_conn_destroy(&c);
 	close(sv[0]);
@@ -849,10 +854,7 @@ START_TEST(test_peer_closed)
 	ck_assert_msg(rc == -1, "%s: returned %d", how_name[_i], rc);
 	ck_assert_msg(err == EPIPE || err == ECONNRESET, "%s: %s", how_name[_i],
 	    strerror(err));
-	if (f.fd != -1)
-		file_free(&f);
-	free(data);
-	ck_assert_int_eq(open_fds(), fds);
+	test_end(&f, data, fds);
 }
 END_TEST
 
@@ -882,10 +884,7 @@ START_TEST(test_peer_closes_midway)
 	ck_assert_msg(res.ms < 5000, "%s: %ld ms", how_name[x.how], res.ms);
 	ck_assert_msg(res.r.err == 0, "reader: %s", strerror(res.r.err));
 	result_free(&res);
-	if (f.fd != -1)
-		file_free(&f);
-	free(data);
-	ck_assert_int_eq(open_fds(), fds);
+	test_end(&f, data, fds);
 }
 END_TEST
 
@@ -951,10 +950,8 @@ START_TEST(test_file_shrank)
 	    res.r.len, wlen);
 	ck_assert_msg(memcmp(res.r.buf, want, wlen) == 0, "wrong bytes");
 	result_free(&res);
-	file_free(&f);
 	free(want);
-	free(data);
-	ck_assert_int_eq(open_fds(), fds);
+	test_end(&f, data, fds);
 }
 END_TEST
 
