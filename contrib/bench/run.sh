@@ -23,6 +23,8 @@
 #   QUICK=1      small files, short durations: a smoke test
 #   TARGETS="A B B2 C C2 D E"   subset to run, in that order
 #   KEEP=1       keep the temporary directory (configs, logs)
+#   PROFILE=1    after each target's figures, one more single stream under
+#                perf record -a: where the CPU goes, per process and symbol
 #   DLFCGI=path  dlfcgi binary (default: src/dlfcgi of this checkout)
 #   PHP_FPM=php-fpm8.2
 #   FCGI_BUFFER=1m    nginx fastcgi_buffer_size (and fastcgi_buffers 4 x)
@@ -37,7 +39,7 @@ set -o pipefail
 
 # --- the command line as given, for the report ------------------------
 cmd_env=""
-for v in RUNS QUICK TARGETS KEEP DLFCGI PHP_FPM FCGI_BUFFER; do
+for v in RUNS QUICK TARGETS KEEP DLFCGI PHP_FPM FCGI_BUFFER PROFILE; do
 	if [ -n "${!v+x}" ]; then
 		cmd_env="$cmd_env$v=${!v} "
 	fi
@@ -59,6 +61,7 @@ case $RUNS in
 esac
 TARGETS=${TARGETS:-A B B2 C C2 D E}
 KEEP=${KEEP:-0}
+PROFILE=${PROFILE:-0}
 DLFCGI=${DLFCGI:-$TOP/src/dlfcgi}
 PHP_FPM=${PHP_FPM:-php-fpm8.2}
 FCGI_BUFFER=${FCGI_BUFFER:-1m}
@@ -247,6 +250,9 @@ trap 'exit 129' HUP
 for tool in nginx lighttpd "$PHP_FPM" php go wrk curl ps awk sed sort cmp head; do
 	command -v "$tool" >/dev/null 2>&1 || die "$tool not found (apt-get install nginx-light lighttpd php-fpm golang-go wrk curl)"
 done
+if [ "$PROFILE" = 1 ]; then
+	command -v perf >/dev/null 2>&1 || die "PROFILE=1: perf not found (apt-get install linux-perf)"
+fi
 [ -x "$DLFCGI" ] || die "$DLFCGI not built (run ./configure && make in $TOP)"
 [ -r /proc/self/smaps_rollup ] || die "/proc/PID/smaps_rollup not available (kernel >= 4.14 needed)"
 for t in $TARGETS; do
@@ -628,6 +634,7 @@ run_target() {
 	R[$t.agg]=$(median ${aggs[@]+"${aggs[@]}"})
 	R[$t.cpu]=$(calc "($c1 - $c0) / $CLK_TCK / ($bytes / $GIB)")
 	R[$t.fcpu]=$(calc "($f1 - $f0) / $CLK_TCK / ($bytes / $GIB)")
+	[ "$PROFILE" = 1 ] && profile_single "$t" "$url"
 
 	# 3. small files: wrk.
 	R[$t.wrkerr]=0
@@ -696,6 +703,28 @@ run_target() {
 	log "[$t] memory: RSS $(calcf %.1f "$idle / 1024") -> $(calcf %.1f "$peak_r / 1024") MiB, PSS peak $(calcf %.1f "$peak_s / 1024") MiB; $early of $slow clients got bytes within ${EARLY} s; $((tot / MIB)) MiB delivered"
 	# Let the backend notice the closed connections before the next target.
 	sleep 2
+}
+
+# PROFILE=1: one more single stream of huge.bin, the whole machine
+# sampled by perf (cpu-clock works in VMs too). Not part of any figure.
+profile_single() { # target url
+	local t=$1 url=$2 data="$T/perf.$1.data"
+	if ! perf record -a -F 999 -e cpu-clock -o "$data" -- \
+		curl -s -o /dev/null --max-time 900 "$url/huge.bin" \
+		>/dev/null 2>"$T/log/perf-$t.err"; then
+		fail "$t: perf record failed: $(tail -n 1 "$T/log/perf-$t.err")"
+		return
+	fi
+	{
+		echo "  by process (share of all samples of both CPUs; swapper = idle):"
+		perf report -i "$data" --sort comm --stdio 2>/dev/null |
+			grep -E '^ +[0-9]' | head -n 6 | sed 's/^/  /'
+		echo "  top symbols:"
+		perf report -i "$data" --sort comm,sym --stdio 2>/dev/null |
+			grep -E '^ +[0-9]' | grep -v swapper | head -n 10 | cut -c1-100 | sed 's/^/  /'
+	} >"$T/profile.$t"
+	rm -f "$data"
+	log "[$t] profiled one single stream (perf)"
 }
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -823,6 +852,15 @@ for f in "$T"/log/*.log; do
 done
 echo "  (dlfcgi: \"GET /huge.bin\" ... web server closed the connection is expected once per"
 echo "   slow client of B, B2 and E: they are cut off after ${MEM_DUR} s on purpose.)"
+
+if [ "$PROFILE" = 1 ]; then
+	for t in $TARGETS; do
+		[ -s "$T/profile.$t" ] || continue
+		echo
+		echo "profile of one single stream of $(human "$HUGE"), ${NAME[$t]} (perf record -a -e cpu-clock):"
+		cat "$T/profile.$t"
+	done
+fi
 
 if [ ${#FAILS[@]} -gt 0 ]; then
 	echo
