@@ -26,32 +26,10 @@
 static char cfg_dir[96];
 static char cfg_file[128];
 
-/*
- * Each test case gets a directory (an unchecked fixture: made and
- * removed in the runner's process) and each test a fresh one inside it
- * (a checked fixture). A test that fails exits before its teardown; the
- * case's teardown still removes what it left.
- */
-static char case_dir[64];
-
-static void
-case_setup(void)
-{
-	snprintf(case_dir, sizeof(case_dir), "/tmp/dlfcgi-config-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(case_dir));
-}
-
-static void
-case_teardown(void)
-{
-	check_rm_rf(case_dir);
-}
-
 static void
 cfg_setup(void)
 {
-	snprintf(cfg_dir, sizeof(cfg_dir), "%s/t-XXXXXX", case_dir);
-	ck_assert_ptr_nonnull(mkdtemp(cfg_dir));
+	check_test_dir(cfg_dir, sizeof(cfg_dir));
 	snprintf(cfg_file, sizeof(cfg_file), "%s/t.conf", cfg_dir);
 }
 
@@ -770,11 +748,11 @@ suite_config(void)
 	TCase *tl = tcase_create("Limits");
 	TCase *te = tcase_create("Errors");
 
-	tcase_add_unchecked_fixture(tc, case_setup, case_teardown);
+	tcase_add_unchecked_fixture(tc, check_case_setup, check_case_teardown);
 	tcase_add_checked_fixture(tc, cfg_setup, cfg_teardown);
-	tcase_add_unchecked_fixture(tl, case_setup, case_teardown);
+	tcase_add_unchecked_fixture(tl, check_case_setup, check_case_teardown);
 	tcase_add_checked_fixture(tl, cfg_setup, cfg_teardown);
-	tcase_add_unchecked_fixture(te, case_setup, case_teardown);
+	tcase_add_unchecked_fixture(te, check_case_setup, check_case_teardown);
 	tcase_add_checked_fixture(te, cfg_setup, cfg_teardown);
 	tcase_set_timeout(tc, 10);
 	tcase_set_timeout(tl, 10);

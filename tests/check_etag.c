@@ -207,22 +207,20 @@ END_TEST
  * A real file, in a directory of the test case (an unchecked fixture,
  * so that it goes even when the test fails).
  */
-static char case_dir[64];
 static char case_file[96];
 
 static void
 case_setup(void)
 {
-	snprintf(case_dir, sizeof(case_dir), "/tmp/dlfcgi-etag-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(case_dir));
-	snprintf(case_file, sizeof(case_file), "%s/f", case_dir);
+	check_case_setup();
+	snprintf(case_file, sizeof(case_file), "%s/f", check_case_dir);
 }
 
 static void
 case_teardown(void)
 {
 	unlink(case_file); /* may not exist */
-	ck_assert_int_eq(rmdir(case_dir), 0);
+	ck_assert_int_eq(rmdir(check_case_dir), 0);
 }
 
 /* The tag follows a write. */

@@ -131,26 +131,6 @@ wire_size(size_t len)
 	return len + HDR * nrecords(len);
 }
 
-/*
- * Each test case gets a directory for its files (an unchecked fixture:
- * made and removed in the runner's process); a test that fails leaves
- * its file, which the case's teardown removes.
- */
-static char case_dir[64];
-
-static void
-case_setup(void)
-{
-	snprintf(case_dir, sizeof(case_dir), "/tmp/dlfcgi-fcgi-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(case_dir));
-}
-
-static void
-case_teardown(void)
-{
-	check_rm_rf(case_dir);
-}
-
 /* In the test's process: a write to a closed peer raises SIGPIPE. */
 static void
 sig_setup(void)
@@ -163,14 +143,14 @@ struct file {
 	int fd;
 };
 
-/* A file in case_dir holding the n bytes of data. */
+/* A file in check_case_dir holding the n bytes of data. */
 static void
 file_make(struct file *f, const unsigned char *data, size_t n)
 {
 	size_t done;
 	ssize_t w;
 
-	snprintf(f->path, sizeof(f->path), "%s/f-XXXXXX", case_dir);
+	snprintf(f->path, sizeof(f->path), "%s/f-XXXXXX", check_case_dir);
 	f->fd = mkstemp(f->path);
 	ck_assert_int_ge(f->fd, 0);
 	for (done = 0; done < n; done += (size_t)w) {
@@ -975,26 +955,29 @@ suite_fcgi(void)
 	tcase_add_loop_test(tframe, test_framing, 0, NELEM(lens));
 	suite_add_tcase(s, tframe);
 
-	tcase_add_unchecked_fixture(tid, case_setup, case_teardown);
+	tcase_add_unchecked_fixture(tid, check_case_setup, check_case_teardown);
 	tcase_add_checked_fixture(tid, sig_setup, NULL);
 	tcase_set_timeout(tid, 30);
 	tcase_add_loop_test(tid, test_identity, 0, NELEM(lens) * NELEM(offs));
 	suite_add_tcase(s, tid);
 
-	tcase_add_unchecked_fixture(tpress, case_setup, case_teardown);
+	tcase_add_unchecked_fixture(
+	    tpress, check_case_setup, check_case_teardown);
 	tcase_add_checked_fixture(tpress, sig_setup, NULL);
 	tcase_set_timeout(tpress, 60);
 	tcase_add_loop_test(tpress, test_slow_reader, 0, 4);
 	tcase_add_loop_test(tpress, test_timeout_per_stall, 0, 2);
 	suite_add_tcase(s, tpress);
 
-	tcase_add_unchecked_fixture(tshort, case_setup, case_teardown);
+	tcase_add_unchecked_fixture(
+	    tshort, check_case_setup, check_case_teardown);
 	tcase_add_checked_fixture(tshort, sig_setup, NULL);
 	tcase_set_timeout(tshort, 30);
 	tcase_add_loop_test(tshort, test_short_calls, 0, 2 * NELEM(script));
 	suite_add_tcase(s, tshort);
 
-	tcase_add_unchecked_fixture(terr, case_setup, case_teardown);
+	tcase_add_unchecked_fixture(
+	    terr, check_case_setup, check_case_teardown);
 	tcase_add_checked_fixture(terr, sig_setup, NULL);
 	tcase_set_timeout(terr, 30);
 	tcase_add_loop_test(terr, test_timeout, 0, 2);

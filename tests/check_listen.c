@@ -159,32 +159,10 @@ END_TEST
 static char sdir[96];
 static char logpath[128];
 
-/*
- * Each test case gets a directory (an unchecked fixture: made and
- * removed in the runner's process) and each test a fresh one inside it
- * (a checked fixture). A test that fails exits before its teardown; the
- * case's teardown still removes what it left.
- */
-static char case_dir[64];
-
-static void
-case_setup(void)
-{
-	snprintf(case_dir, sizeof(case_dir), "/tmp/dlfcgi-listen-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(case_dir));
-}
-
-static void
-case_teardown(void)
-{
-	check_rm_rf(case_dir);
-}
-
 static void
 sock_setup(void)
 {
-	snprintf(sdir, sizeof(sdir), "%s/t-XXXXXX", case_dir);
-	ck_assert_ptr_nonnull(mkdtemp(sdir));
+	check_test_dir(sdir, sizeof(sdir));
 	snprintf(logpath, sizeof(logpath), "%s/log", sdir);
 	ck_assert_int_eq(log_open(logpath), 0);
 }
@@ -494,7 +472,7 @@ suite_listen(void)
 	tcase_set_timeout(tc, 5);
 	tcase_set_timeout(tl, 5);
 	tcase_set_timeout(ts, 10);
-	tcase_add_unchecked_fixture(ts, case_setup, case_teardown);
+	tcase_add_unchecked_fixture(ts, check_case_setup, check_case_teardown);
 	tcase_add_checked_fixture(ts, sock_setup, sock_teardown);
 
 	tcase_add_loop_test(tc, test_parse, 0, NELEM(rows));

@@ -100,27 +100,6 @@ probe_openat2(void)
 #endif
 }
 
-/*
- * Each test case gets a directory (an unchecked fixture: made and
- * removed in the runner's process) and each test a fresh one inside it
- * (a checked fixture). A test that fails exits before its teardown; the
- * case's teardown still removes what it left.
- */
-static char case_dir[64];
-
-static void
-case_setup(void)
-{
-	snprintf(case_dir, sizeof(case_dir), "/tmp/dlfcgi-path-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(case_dir));
-}
-
-static void
-case_teardown(void)
-{
-	check_rm_rf(case_dir);
-}
-
 static void
 path_setup(void)
 {
@@ -129,8 +108,7 @@ path_setup(void)
 	int s;
 
 	have_openat2 = probe_openat2();
-	snprintf(root, sizeof(root), "%s/t-XXXXXX", case_dir);
-	ck_assert_ptr_nonnull(mkdtemp(root));
+	check_test_dir(root, sizeof(root));
 	mk("a.txt", "hello\n");
 	mkd("sub");
 	mk("sub/b.txt", "bee\n");
@@ -532,14 +510,15 @@ suite_path(void)
 
 	for (i = 0; i < NELEM(pols); i++) {
 		tc = tcase_create(pols[i].name);
-		tcase_add_unchecked_fixture(tc, case_setup, case_teardown);
+		tcase_add_unchecked_fixture(
+		    tc, check_case_setup, check_case_teardown);
 		tcase_add_checked_fixture(tc, path_setup, path_teardown);
 		tcase_set_timeout(tc, 5); /* a FIFO must not block */
 		tcase_add_loop_test(tc, pols[i].fn, 0, 2 * NELEM(rows));
 		suite_add_tcase(s, tc);
 	}
 	tl = tcase_create("Limits");
-	tcase_add_unchecked_fixture(tl, case_setup, case_teardown);
+	tcase_add_unchecked_fixture(tl, check_case_setup, check_case_teardown);
 	tcase_add_checked_fixture(tl, path_setup, path_teardown);
 	tcase_set_timeout(tl, 30);
 	tcase_add_loop_test(tl, test_name_max, 0, 2);

@@ -2,6 +2,7 @@
 #define DLFCGI_CHECK_SUITES_H
 
 #include <check.h>
+#include <stddef.h>
 
 Suite *suite_config(void);
 Suite *suite_path(void);
@@ -19,5 +20,15 @@ Suite *suite_fcgi(void);
 
 /* rm -rf dir, without a shell (check_tmp.c); fails the test on error. */
 void check_rm_rf(const char *dir);
+
+/*
+ * The test case's temp directory: check_case_setup and
+ * check_case_teardown are its unchecked fixture (check_tmp.c).
+ */
+extern char check_case_dir[64];
+void check_case_setup(void);
+void check_case_teardown(void);
+/* Makes a fresh directory inside check_case_dir; its path goes to dir. */
+void check_test_dir(char *dir, size_t len);
 
 #endif

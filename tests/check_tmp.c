@@ -1,10 +1,15 @@
 /*
- * Temp trees of the unit suites.
+ * Temp trees of the unit suites. Each test case that needs files gets a
+ * directory (an unchecked fixture: made and removed in the runner's
+ * process, so that it goes even when a test fails) and each test a
+ * fresh one inside it (made in the test's checked fixture).
  */
 #include "autoconfig.h"
 
 #include <check.h>
 #include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "check_suites.h"
@@ -22,4 +27,27 @@ void
 check_rm_rf(const char *dir)
 {
 	ck_assert_int_eq(nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS), 0);
+}
+
+char check_case_dir[64];
+
+void
+check_case_setup(void)
+{
+	snprintf(
+	    check_case_dir, sizeof(check_case_dir), "/tmp/dlfcgi-check-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(check_case_dir));
+}
+
+void
+check_case_teardown(void)
+{
+	check_rm_rf(check_case_dir);
+}
+
+void
+check_test_dir(char *dir, size_t len)
+{
+	snprintf(dir, len, "%s/t-XXXXXX", check_case_dir);
+	ck_assert_ptr_nonnull(mkdtemp(dir));
 }
