@@ -31,7 +31,6 @@
 #include <arpa/inet.h>
 
 #include <check.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -82,19 +81,6 @@ now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int
-open_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	int n = 0;
-
-	ck_assert_ptr_nonnull(d);
-	while (readdir(d) != NULL)
-		n++;
-	closedir(d);
-	return n;
 }
 
 /*
@@ -177,7 +163,7 @@ test_end(struct file *f, unsigned char *data, int fds)
 	if (f != NULL && f->fd != -1)
 		file_free(f);
 	free(data);
-	ck_assert_int_eq(open_fds(), fds);
+	ck_assert_int_eq(check_open_fds(), fds);
 }
 
 /* One call of the writer under test: fcgi_write or fcgi_sendfile. */
@@ -603,7 +589,7 @@ START_TEST(test_framing)
 	unsigned char *data = mkdata(len, 0x9e3779b9u + (uint32_t)len);
 	struct result res;
 	char what[64];
-	int fds = open_fds();
+	int fds = check_open_fds();
 
 	snprintf(what, sizeof(what), "fcgi_write %zu", len);
 	xfer_run(&x, data, -1, 0, len, &res);
@@ -631,7 +617,7 @@ START_TEST(test_identity)
 	struct result rw, rs;
 	struct file f;
 	char what[64];
-	int fds = open_fds();
+	int fds = check_open_fds();
 
 	xs.how = BY_SENDFILE;
 	snprintf(what, sizeof(what), "len %zu off %lld", len, (long long)off);
@@ -682,7 +668,7 @@ START_TEST(test_slow_reader)
 	struct result res;
 	struct file f = {.fd = -1};
 	char what[64];
-	int fds = open_fds();
+	int fds = check_open_fds();
 
 	snprintf(what, sizeof(what), "%s over %s", how_name[x.how],
 	    kind_name[x.kind]);
@@ -717,7 +703,7 @@ START_TEST(test_timeout_per_stall)
 	unsigned char *data = mkdata(len, 0x2545f491u);
 	struct result res;
 	struct file f = {.fd = -1};
-	int fds = open_fds();
+	int fds = check_open_fds();
 
 	if (x.how == BY_SENDFILE)
 		file_make(&f, data, len);
@@ -752,7 +738,7 @@ START_TEST(test_short_calls)
 	struct result res;
 	struct file f = {.fd = -1};
 	char what[64];
-	int fds = open_fds();
+	int fds = check_open_fds();
 
 	snprintf(
 	    what, sizeof(what), "%s, script from %d", how_name[x.how], _i / 2);
@@ -783,7 +769,7 @@ START_TEST(test_timeout)
 	struct file f = {.fd = -1};
 	long t0, ms;
 	int sv[2], rc, err;
-	int fds = open_fds();
+	int fds = check_open_fds();
 
 	if (_i == BY_WRITE) {
 		data = mkdata(len, 1);
@@ -818,7 +804,7 @@ START_TEST(test_peer_closed)
 	struct fcgi_conn c;
 	struct file f = {.fd = -1};
 	int sv[2], rc, err;
-	int fds = open_fds();
+	int fds = check_open_fds();
 
 	if (_i == BY_SENDFILE)
 		file_make(&f, data, 100);
@@ -853,7 +839,7 @@ START_TEST(test_peer_closes_midway)
 	unsigned char *data = mkdata(len, 3);
 	struct result res;
 	struct file f = {.fd = -1};
-	int fds = open_fds();
+	int fds = check_open_fds();
 
 	if (x.how == BY_SENDFILE)
 		file_make(&f, data, len);
@@ -898,7 +884,7 @@ START_TEST(test_file_shrank)
 	size_t wlen = 0, sent, n, avail;
 	struct result res;
 	struct file f;
-	int fds = open_fds();
+	int fds = check_open_fds();
 
 	ck_assert_ptr_nonnull(want);
 	file_make(&f, data, size);

@@ -23,7 +23,6 @@
 #include <sys/un.h>
 
 #include <check.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -155,19 +154,6 @@ path_teardown(void)
 	check_rm_rf(root);
 }
 
-static int
-open_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	int n = 0;
-
-	ck_assert_ptr_nonnull(d);
-	while (readdir(d) != NULL)
-		n++;
-	closedir(d);
-	return n;
-}
-
 #define OK PATH_OK
 #define NF PATH_NOT_FOUND
 #define FB PATH_FORBIDDEN
@@ -274,7 +260,7 @@ check_row(int i, int pol, bool walk)
 	else
 		want = rows[i].want[pol];
 	path_force_fallback(walk);
-	before = open_fds();
+	before = check_open_fds();
 	got = path_open(rootfd, rows[i].path, &p, &fd, &st);
 	ck_assert_msg(got == want,
 	    "\"%s\" (%s, follow %d, hidden %d): got %d, want %d", rows[i].path,
@@ -282,10 +268,10 @@ check_row(int i, int pol, bool walk)
 	    want);
 	if (got != PATH_OK) {
 		ck_assert_int_eq(fd, -1);
-		ck_assert_int_eq(open_fds(), before);
+		ck_assert_int_eq(check_open_fds(), before);
 		return;
 	}
-	ck_assert_int_eq(open_fds(), before + 1);
+	ck_assert_int_eq(check_open_fds(), before + 1);
 	ck_assert(S_ISREG(st.st_mode));
 	ck_assert_int_eq(fstat(fd, &st2), 0);
 	ck_assert(S_ISREG(st2.st_mode));
@@ -304,7 +290,7 @@ check_row(int i, int pol, bool walk)
 	ck_assert(fl != -1 && (fl & O_ACCMODE) == O_RDONLY);
 	ck_assert(fl & O_NONBLOCK);
 	close(fd);
-	ck_assert_int_eq(open_fds(), before);
+	ck_assert_int_eq(check_open_fds(), before);
 }
 
 /* _i = row * 2 + mode (0: openat2, 1: walk). */
@@ -349,7 +335,7 @@ expect_all(bool walk, const char *path, enum path_result want, off_t size)
 	path_force_fallback(walk);
 	for (pol = 0; pol < NPOL; pol++) {
 		fd = 12345;
-		before = open_fds();
+		before = check_open_fds();
 		ck_assert_msg(path_open(rootfd, path, &all_policies[pol], &fd,
 				  &st) == want,
 		    "%zu-byte path (%s, policy %d): want %d", strlen(path),
@@ -359,7 +345,7 @@ expect_all(bool walk, const char *path, enum path_result want, off_t size)
 			close(fd);
 		} else
 			ck_assert_int_eq(fd, -1);
-		ck_assert_int_eq(open_fds(), before);
+		ck_assert_int_eq(check_open_fds(), before);
 	}
 }
 
@@ -480,7 +466,7 @@ START_TEST(test_no_leak_repeated)
 	int before, fd, k, r, pol;
 
 	path_force_fallback(_i);
-	before = open_fds();
+	before = check_open_fds();
 	for (k = 0; k < 50; k++)
 		for (r = 0; r < NELEM(rows); r++)
 			for (pol = 0; pol < NPOL; pol++)
@@ -488,7 +474,7 @@ START_TEST(test_no_leak_repeated)
 					&all_policies[pol], &fd,
 					&st) == PATH_OK)
 					close(fd);
-	ck_assert_int_eq(open_fds(), before);
+	ck_assert_int_eq(check_open_fds(), before);
 }
 END_TEST
 

@@ -31,4 +31,7 @@ void check_case_teardown(void);
 /* Makes a fresh directory inside check_case_dir; its path goes to dir. */
 void check_test_dir(char *dir, size_t len);
 
+/* Entries of /proc/self/fd: a test compares it before and after. */
+int check_open_fds(void);
+
 #endif

@@ -1,5 +1,7 @@
 /*
- * Temp trees of the unit suites. Each test case that needs files gets a
+ * What the unit suites share: temp trees and a descriptor count.
+ *
+ * Temp trees: each test case that needs files gets a
  * directory (an unchecked fixture: made and removed in the runner's
  * process, so that it goes even when a test fails) and each test a
  * fresh one inside it (made in the test's checked fixture).
@@ -7,6 +9,7 @@
 #include "autoconfig.h"
 
 #include <check.h>
+#include <dirent.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,4 +53,17 @@ check_test_dir(char *dir, size_t len)
 {
 	snprintf(dir, len, "%s/t-XXXXXX", check_case_dir);
 	ck_assert_ptr_nonnull(mkdtemp(dir));
+}
+
+int
+check_open_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	int n = 0;
+
+	ck_assert_ptr_nonnull(d);
+	while (readdir(d) != NULL)
+		n++;
+	closedir(d);
+	return n;
 }
