@@ -192,7 +192,7 @@ def status_field(pid, field):
 class Dlfcgi:
     """One dlfcgi under test, in its own temp dir, stopped by PID."""
 
-    def __init__(self, tmp, conf, name="dlfcgi", flags=("-f",)):
+    def __init__(self, tmp, conf, name="dlfcgi", flags=("-f",), env=None):
         self.tmp = tmp
         self.conf_path = os.path.join(tmp, name + ".conf")
         self.log_path = os.path.join(tmp, name + ".log")
@@ -201,9 +201,12 @@ class Dlfcgi:
         binary = os.environ.get("DLFCGI") or os.path.join(
             os.path.dirname(os.path.abspath(__file__)), "../../src/dlfcgi")
         self.log = open(self.log_path, "ab")
+        full_env = dict(os.environ)
+        full_env.update(env or {})
         self.proc = subprocess.Popen([binary] + list(flags) +
                                      ["-c", self.conf_path],
-                                     stdout=self.log, stderr=self.log)
+                                     stdout=self.log, stderr=self.log,
+                                     env=full_env)
         self.pid = self.proc.pid
 
     def write_conf(self, conf):
@@ -282,10 +285,10 @@ class Workspace:
                     left -= min(left, len(block))
         return path
 
-    def dlfcgi(self, conf, name="dlfcgi", flags=("-f",)):
+    def dlfcgi(self, conf, name="dlfcgi", flags=("-f",), env=None):
         conf = dict(conf)
         conf.setdefault("root", self.root)
-        d = Dlfcgi(self.tmp, conf, name, flags)
+        d = Dlfcgi(self.tmp, conf, name, flags, env)
         self.daemons.append(d)
         return d
 
@@ -303,6 +306,51 @@ class Workspace:
                 p.kill()
                 p.wait()
         shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def skip_under_asan(why="fault injection runs in the release build only"):
+    """Fault tests preload a shim, which ASan's runtime does not allow
+    before itself: they run once, in the release build."""
+    if os.environ.get("DLFCGI_ASAN"):
+        print("1..0 # SKIP %s" % why, flush=True)
+        sys.exit(0)
+
+
+def fault_env(ws):
+    """(env, fault_dir) for a daemon with the fault shim preloaded:
+    while fault_dir/NAME exists, NAME (fork, pipe2, accept4, openat2,
+    malloc) fails with the errno its first word names; every injected
+    failure appends a byte to fault_dir/NAME.hits (tests/faults/fault.c).
+    """
+    lib = os.environ.get("DLFCGI_FAULT_LIB") or os.path.join(
+        os.path.dirname(os.path.abspath(__file__)), "../faults/libfault.so")
+    if not os.path.exists(lib):
+        print("Bail out! no fault shim at %s" % lib, flush=True)
+        sys.exit(1)
+    fdir = os.path.join(ws.tmp, "faults")
+    os.makedirs(fdir, exist_ok=True)
+    return {"LD_PRELOAD": lib, "FAULT_DIR": fdir}, fdir
+
+
+def fault_set(fdir, name, text):
+    """Turns the fault NAME on (text: "EAGAIN", "ENOMEM 8388608")."""
+    with open(os.path.join(fdir, name), "w") as f:
+        f.write(text + "\n")
+
+
+def fault_clear(fdir, name):
+    try:
+        os.unlink(os.path.join(fdir, name))
+    except FileNotFoundError:
+        pass
+
+
+def fault_hits(fdir, name):
+    """How many times the fault NAME was injected so far."""
+    try:
+        return os.path.getsize(os.path.join(fdir, name + ".hits"))
+    except OSError:
+        return 0
 
 
 def quiet_fd_count(pid, timeout=3):
