@@ -16,7 +16,7 @@ top=$(pwd)
 PKGS="build-essential autoconf automake libtool pkg-config
       libfcgi-dev libfcgi-bin libconfig-dev check media-types
       lighttpd nginx-light apache2 libapache2-mod-fcgid spawn-fcgi systemd
-      curl aria2 wget python3 clang procps groff-base man-db"
+      curl aria2 wget python3 clang clang-format procps groff-base man-db"
 
 as_root() {
 	"$@"
@@ -43,6 +43,17 @@ autoreconf -fi || exit 1
 
 passed=0
 failed=0
+
+step "clang-format"
+# Every C file of the tree is formatted by .clang-format.
+if clang-format --dry-run --Werror $(git ls-files '*.c' '*.h' 2>/dev/null ||
+    find src tests -name '*.[ch]'); then
+	echo "clang-format: clean"
+	passed=$((passed + 1))
+else
+	echo "clang-format: the files above need clang-format -i"
+	failed=$((failed + 1))
+fi
 
 # Adds the totals of one build's test-suite.log to passed/failed.
 count() {
