@@ -222,6 +222,7 @@ main(int argc, char *argv[])
 	worker_sigset(&set);
 	sigaddset(&set, SIGCHLD);
 	sigaddset(&set, SIGALRM);
+	sigaddset(&set, SIGUSR2); /* workers report to the master */
 	if (sigprocmask(SIG_BLOCK, &set, NULL) == -1)
 		fatal("sigprocmask");
 
@@ -234,11 +235,14 @@ main(int argc, char *argv[])
 		env.mime = m.mime;
 		env.rootfd = m.rootfd;
 		env.sb = m.sb;
-		rc = worker_run(&env, m.lfd, 0) == 0 ? 0 : 1;
+		/* worker_run closes the socket once it stops accepting */
+		rc = worker_run(&env, m.lfd, 0, -1) == 0 ? 0 : 1;
+		m.lfd = -1;
 		listen_unlink_created();
 		log_info("stopped");
 	}
-	close(m.lfd);
+	if (m.lfd != -1)
+		close(m.lfd);
 	close(m.rootfd);
 	scoreboard_destroy(m.sb);
 	mime_free(m.mime);

@@ -1,7 +1,9 @@
 /*
  * The master: supervises workers, reloads, never serves. Signal
  * handlers only set flags; the loop sleeps in sigsuspend(2) with the
- * signals blocked everywhere else, so no wake-up is lost.
+ * signals blocked everywhere else, so no wake-up is lost. Workers report
+ * through their scoreboard record, then SIGUSR2: the loop looks at
+ * every record after each wake-up, so a coalesced signal loses nothing.
  */
 #include "autoconfig.h"
 
@@ -26,28 +28,14 @@
 #include "request.h"
 #include "worker.h"
 
-/* Workers of all generations alive at once. */
-#define MASTER_CHILDREN_MAX 1024
 /* A worker that dies sooner than this after its start, failing, counts
  * towards the back-off. */
 #define MASTER_QUICK_DEATH_MS 1000
 #define MASTER_BACKOFF_FIRST_MS 100
 #define MASTER_BACKOFF_MAX_MS 10000
 
-static volatile sig_atomic_t m_chld, m_term, m_quit, m_hup, m_usr1, m_alrm;
-
-struct child {
-	pid_t pid; /* 0: an empty entry */
-	int gen;
-	int64_t started_ms;
-};
-
-static struct child children[MASTER_CHILDREN_MAX];
-static int master_gen;
-static int master_streak;	  /* failing quick deaths in a row */
-static int64_t master_respawn_at; /* when missing workers may start */
-static int64_t master_deadline;	  /* shutdown_timeout, 0 if none */
-static bool master_stopping;
+static volatile sig_atomic_t m_chld, m_term, m_quit, m_hup, m_usr1, m_usr2,
+    m_alrm;
 
 static void
 master_sig(int sig)
@@ -69,63 +57,111 @@ master_sig(int sig)
 	case SIGUSR1:
 		m_usr1 = 1;
 		break;
+	case SIGUSR2:
+		m_usr2 = 1;
+		break;
 	case SIGALRM:
 		m_alrm = 1;
 		break;
 	}
 }
 
+/* Workers alive of generation gen (every generation if gen < 0). */
 static int
-master_alive(int gen)
+master_alive(const struct master *m, int gen)
 {
 	int i, n = 0;
 
 	for (i = 0; i < MASTER_CHILDREN_MAX; i++)
-		if (children[i].pid != 0 && (gen < 0 || children[i].gen == gen))
+		if (m->children[i].pid != 0 &&
+		    (gen < 0 || m->children[i].gen == gen))
+			n++;
+	return n;
+}
+
+/* Workers of the serving generation that still accept (or will). */
+static int
+master_serving(const struct master *m)
+{
+	int i, n = 0;
+
+	for (i = 0; i < MASTER_CHILDREN_MAX; i++)
+		if (m->children[i].pid != 0 && m->children[i].gen == m->gen &&
+		    !m->children[i].retired)
 			n++;
 	return n;
 }
 
 static void
-master_signal_children(int sig, int gen)
+master_signal_children(const struct master *m, int sig, int gen)
 {
 	int i;
 
 	for (i = 0; i < MASTER_CHILDREN_MAX; i++)
-		if (children[i].pid != 0 && (gen < 0 || children[i].gen == gen))
-			kill(children[i].pid, sig);
+		if (m->children[i].pid != 0 &&
+		    (gen < 0 || m->children[i].gen == gen) &&
+		    kill(m->children[i].pid, sig) == -1 && errno != ESRCH)
+			log_warn("kill %d", (int)m->children[i].pid);
 }
 
+/* The back-off after n failures in a row: 100 ms doubling to 10 s. */
 static int
-master_spawn(struct master *m)
+master_backoff_ms(int n)
 {
+	int delay;
+
+	if (n <= 0)
+		return 0;
+	delay = MASTER_BACKOFF_FIRST_MS << (n - 1 < 7 ? n - 1 : 7);
+	return delay > MASTER_BACKOFF_MAX_MS ? MASTER_BACKOFF_MAX_MS : delay;
+}
+
+/*
+ * Starts a worker of generation gen (the serving one or, during a
+ * reload, the next one): reserves its scoreboard slots, then forks.
+ * Returns 0, or -1 (logged) if no entry, no slots or no fork.
+ */
+static int
+master_spawn(struct master *m, int gen)
+{
+	bool next = m->pending && gen == m->next_gen;
 	struct request_env env = {
-	    .cfg = &m->cfg,
-	    .mime = m->mime,
-	    .rootfd = m->rootfd,
+	    .cfg = next ? &m->next_cfg : &m->cfg,
+	    .mime = next ? m->next_mime : m->mime,
+	    .rootfd = next ? m->next_rootfd : m->rootfd,
 	    .sb = m->sb,
 	};
 	char role[32];
-	pid_t pid, master_pid = getpid();
+	pid_t pid, owner, master_pid = getpid();
 	int i, slot = -1;
 
 	for (i = 0; i < MASTER_CHILDREN_MAX && slot == -1; i++)
-		if (children[i].pid == 0)
+		if (m->children[i].pid == 0)
 			slot = i;
 	if (slot == -1) {
 		log_warnx("too many workers alive; not starting another");
 		return -1;
 	}
+	/* A placeholder owner until the pid is known (see scoreboard.h). */
+	owner = -(pid_t)(slot + 1);
+	if (scoreboard_reserve(m->sb, owner, gen, (size_t)env.cfg->threads) ==
+	    -1) {
+		log_warnx("no %d free scoreboard slots for a worker",
+		    env.cfg->threads);
+		return -1;
+	}
+	scoreboard_proc_set(m->sb, slot, SBP_STARTING);
 	switch (pid = fork()) {
 	case -1:
 		log_warn("fork");
+		scoreboard_reclaim(m->sb, owner);
 		return -1;
 	case 0:
 		/*
 		 * A worker whose master is gone (kill -9) stops as on TERM:
-		 * it finishes its downloads and exits instead of serving on
-		 * unsupervised. The check after prctl closes the race with a
-		 * master that died first.
+		 * it closes the listen socket, finishes its downloads and
+		 * exits instead of serving on unsupervised. The check after
+		 * prctl closes the race with a master that died first.
 		 */
 		if (prctl(PR_SET_PDEATHSIG, SIGTERM) == -1)
 			log_warn("prctl PR_SET_PDEATHSIG");
@@ -133,37 +169,158 @@ master_spawn(struct master *m)
 			_exit(0);
 		signal(SIGCHLD, SIG_DFL);
 		signal(SIGALRM, SIG_DFL);
-		snprintf(role, sizeof(role), "worker %d.%d", master_gen,
-		    (int)getpid());
+		signal(SIGUSR2, SIG_DFL);
+		/* The other generation's root is not this worker's. */
+		if (m->pending)
+			close(next ? m->rootfd : m->next_rootfd);
+		snprintf(
+		    role, sizeof(role), "worker %d.%d", gen, (int)getpid());
 		log_procinit(role);
-		_exit(worker_run(&env, m->lfd, master_gen) == 0 ? 0 : 1);
+		_exit(worker_run(&env, m->lfd, gen, slot) == 0 ? 0 : 1);
 	default:
-		children[slot].pid = pid;
-		children[slot].gen = master_gen;
-		children[slot].started_ms = scoreboard_now_ms();
+		scoreboard_reserve_assign(m->sb, owner, pid);
+		m->children[slot].pid = pid;
+		m->children[slot].gen = gen;
+		m->children[slot].started_ms = scoreboard_now_ms();
+		m->children[slot].ready = false;
+		m->children[slot].retired = false;
 		return 0;
 	}
+}
+
+/* A serving worker could not be started: retry with the back-off. */
+static void
+master_start_failed(struct master *m)
+{
+	int delay;
+
+	m->start_failures++;
+	m->fork_streak++;
+	delay = master_backoff_ms(m->fork_streak);
+	m->respawn_at = scoreboard_now_ms() + delay;
+	log_warnx("could not start a worker (%d of %d running); retrying in "
+		  "%d ms",
+	    master_serving(m), m->cfg.workers, delay);
+}
+
+/*
+ * A worker of the serving generation is gone or stopped accepting
+ * (how): its replacement may start now, or after the back-off if it
+ * failed soon after its start.
+ */
+static void
+master_replace(struct master *m, const struct master_child *c, bool failed,
+    const char *how)
+{
+	int64_t now = scoreboard_now_ms();
+	int delay;
+
+	if (failed && now - c->started_ms < MASTER_QUICK_DEATH_MS)
+		m->streak++;
+	else
+		m->streak = 0;
+	delay = master_backoff_ms(m->streak);
+	m->respawn_at = now + delay;
+	if (failed)
+		log_warnx("worker %d %s; respawning in %d ms%s", (int)c->pid,
+		    how, delay, m->streak > 1 ? ", dying in a loop" : "");
+	else
+		log_info("worker %d %s; respawning", (int)c->pid, how);
+}
+
+/* Frees what a pending reload holds. */
+static void
+master_drop_next(struct master *m)
+{
+	config_free(&m->next_cfg);
+	mime_free(m->next_mime);
+	m->next_mime = NULL;
+	close(m->next_rootfd);
+	m->next_rootfd = -1;
+	m->pending = false;
+}
+
+/* A HUP that came during a reload is taken now. */
+static void
+master_undefer(struct master *m)
+{
+	if (m->hup_deferred) {
+		m->hup_deferred = false;
+		m_hup = 1;
+	}
+}
+
+/*
+ * The new generation cannot take over (why): it is stopped (killed if
+ * it does not accept yet, drained otherwise), the old one serves on.
+ */
+static void
+master_abort(struct master *m, const char *why)
+{
+	int i;
+
+	m->reload_failures++;
+	log_warnx("reload failed: %s; generation %d stopped, generation %d "
+		  "serves on with the previous configuration (%lu failed "
+		  "reload%s)",
+	    why, m->next_gen, m->gen, m->reload_failures,
+	    m->reload_failures == 1 ? "" : "s");
+	for (i = 0; i < MASTER_CHILDREN_MAX; i++) {
+		struct master_child *c = &m->children[i];
+
+		if (c->pid != 0 && c->gen == m->next_gen &&
+		    kill(c->pid, c->ready ? SIGTERM : SIGKILL) == -1 &&
+		    errno != ESRCH)
+			log_warn("kill %d", (int)c->pid);
+	}
+	master_drop_next(m);
+	master_undefer(m);
+}
+
+/* Every new worker is ready: the old generation drains and exits. */
+static void
+master_commit(struct master *m)
+{
+	int old = m->gen;
+
+	master_signal_children(m, SIGTERM, old);
+	config_free(&m->cfg);
+	mime_free(m->mime);
+	close(m->rootfd);
+	m->cfg = m->next_cfg;
+	m->mime = m->next_mime;
+	m->rootfd = m->next_rootfd;
+	m->next_mime = NULL;
+	m->next_rootfd = -1;
+	m->pending = false;
+	m->gen = m->next_gen;
+	m->streak = 0;
+	m->fork_streak = 0;
+	m->respawn_at = 0;
+	m->reloads++;
+	log_info("reloaded %s: generation %d, %d workers x %d threads, is "
+		 "ready; generation %d drains",
+	    m->config_file, m->gen, m->cfg.workers, m->cfg.threads, old);
+	master_undefer(m);
 }
 
 static void
 master_reap(struct master *m)
 {
-	struct child *c;
-	int64_t now = scoreboard_now_ms();
-	char how[64];
+	struct master_child *c;
+	char how[96], why[160];
 	size_t n;
 	pid_t pid;
-	int st, i, delay;
+	int st, i;
 	bool failed;
 
 	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
 		for (c = NULL, i = 0; i < MASTER_CHILDREN_MAX; i++)
-			if (children[i].pid == pid)
-				c = &children[i];
+			if (m->children[i].pid == pid)
+				c = &m->children[i];
 		n = scoreboard_reclaim(m->sb, pid);
 		if (c == NULL)
 			continue;
-		c->pid = 0;
 		if (WIFSIGNALED(st))
 			snprintf(how, sizeof(how), "was killed by signal %d",
 			    WTERMSIG(st));
@@ -171,49 +328,104 @@ master_reap(struct master *m)
 			snprintf(how, sizeof(how), "exited with status %d",
 			    WEXITSTATUS(st));
 		failed = WIFSIGNALED(st) || WEXITSTATUS(st) != 0;
-		if (c->gen != master_gen || master_stopping) {
-			log_info("worker %d %s", (int)pid, how);
+		if (m->pending && c->gen == m->next_gen) {
+			snprintf(why, sizeof(why),
+			    "new worker %d %s before its generation was ready",
+			    (int)pid, how);
+			c->pid = 0;
+			master_abort(m, why);
 			continue;
 		}
-		if (failed && now - c->started_ms < MASTER_QUICK_DEATH_MS)
-			master_streak++;
-		else
-			master_streak = 0;
-		delay = 0;
-		if (master_streak > 0) {
-			delay = MASTER_BACKOFF_FIRST_MS
-			    << (master_streak - 1 < 7 ? master_streak - 1 : 7);
-			if (delay > MASTER_BACKOFF_MAX_MS)
-				delay = MASTER_BACKOFF_MAX_MS;
+		if (c->gen != m->gen || m->stopping || c->retired) {
+			log_info("worker %d %s", (int)pid, how);
+			c->pid = 0;
+			continue;
 		}
-		master_respawn_at = now + delay;
-		if (failed)
-			log_warnx("worker %d %s (%zu slots reclaimed); "
-				  "respawning in %d ms%s",
-			    (int)pid, how, n, delay,
-			    master_streak > 1 ? ", dying in a loop" : "");
-		else
-			log_info("worker %d %s; respawning", (int)pid, how);
+		snprintf(how + strlen(how), sizeof(how) - strlen(how),
+		    " (%zu slots reclaimed)", n);
+		master_replace(m, c, failed, how);
+		c->pid = 0;
 	}
 }
 
-/* Arms SIGALRM for the next respawn or the shutdown deadline. */
+/* Reads what the workers reported (SIGUSR2 or not: it is cheap). */
 static void
-master_arm(struct master *m)
+master_scan(struct master *m)
+{
+	struct master_child *c;
+	enum sb_proc_state st;
+	char why[128];
+	int i;
+
+	for (i = 0; i < MASTER_CHILDREN_MAX; i++) {
+		c = &m->children[i];
+		if (c->pid == 0)
+			continue;
+		st = scoreboard_proc_get(m->sb, i);
+		if (st == SBP_READY)
+			c->ready = true;
+		if ((st != SBP_STOPPED && st != SBP_FAILED) || c->retired)
+			continue;
+		c->retired = true;
+		if (m->pending && c->gen == m->next_gen) {
+			snprintf(why, sizeof(why),
+			    "new worker %d stopped accepting%s before its "
+			    "generation was ready",
+			    (int)c->pid, st == SBP_FAILED ? " (failed)" : "");
+			master_abort(m, why);
+		} else if (c->gen == m->gen && !m->stopping)
+			master_replace(m, c, st == SBP_FAILED,
+			    st == SBP_FAILED
+				? "failed and stopped accepting"
+				: "stopped accepting, its requests finish");
+	}
+}
+
+/* A pending reload: take over once ready, give up after the bound. */
+static void
+master_check_pending(struct master *m)
+{
+	char why[96];
+	int i, ready = 0;
+
+	if (!m->pending)
+		return;
+	for (i = 0; i < MASTER_CHILDREN_MAX; i++)
+		if (m->children[i].pid != 0 &&
+		    m->children[i].gen == m->next_gen && m->children[i].ready)
+			ready++;
+	if (ready >= m->next_cfg.workers)
+		master_commit(m);
+	else if (scoreboard_now_ms() >= m->ready_deadline) {
+		snprintf(why, sizeof(why),
+		    "%d of %d new workers ready after %d ms", ready,
+		    m->next_cfg.workers, MASTER_READY_TIMEOUT_MS);
+		master_abort(m, why);
+	}
+}
+
+/* Arms SIGALRM for the next respawn, readiness or shutdown deadline. */
+static void
+master_arm(const struct master *m)
 {
 	struct itimerval it = {{0, 0}, {0, 0}};
 	int64_t now = scoreboard_now_ms(), due = 0;
 
-	if (master_stopping)
-		due = master_deadline;
-	else if (master_alive(master_gen) < m->cfg.workers &&
-	    master_respawn_at > now)
-		due = master_respawn_at;
+	if (m->stopping)
+		due = m->deadline;
+	else {
+		if (master_serving(m) < m->cfg.workers && m->respawn_at > now)
+			due = m->respawn_at;
+		if (m->pending && (due == 0 || m->ready_deadline < due))
+			due = m->ready_deadline;
+	}
 	if (due > now) {
 		it.it_value.tv_sec = (due - now) / 1000;
 		it.it_value.tv_usec = (suseconds_t)((due - now) % 1000) * 1000;
-	}
-	setitimer(ITIMER_REAL, &it, NULL);
+	} else if (due > 0) /* due already: wake at once */
+		it.it_value.tv_usec = 1000;
+	if (setitimer(ITIMER_REAL, &it, NULL) == -1)
+		log_warn("setitimer");
 }
 
 /* Logs every line of a config error report. */
@@ -235,6 +447,10 @@ master_str_differs(const char *a, const char *b)
 	return strcmp(a, b) != 0;
 }
 
+/*
+ * HUP: checks the new configuration, then starts the new generation
+ * next to the serving one; master_check_pending() lets it take over.
+ */
 static void
 master_reload(struct master *m)
 {
@@ -243,8 +459,15 @@ master_reload(struct master *m)
 	char *report = NULL;
 	size_t len = 0, need, avail;
 	FILE *ef;
-	int errors, rootfd;
+	int errors, rootfd, i;
 
+	if (m->pending) {
+		log_info("reload: generation %d is still starting; this "
+			 "reload follows once it is ready or has failed",
+		    m->next_gen);
+		m->hup_deferred = true;
+		return;
+	}
 	if ((ef = open_memstream(&report, &len)) == NULL) {
 		log_warn("reload: open_memstream");
 		return;
@@ -268,14 +491,20 @@ master_reload(struct master *m)
 		config_free(&nc);
 		return;
 	}
+	/* Reserved slots (workers being started) are not free. */
 	need = (size_t)nc.workers * (size_t)nc.threads;
 	avail = scoreboard_count(m->sb, SB_FREE);
 	if (nc.workers == 0 || need > avail) {
-		log_warnx("reload: %s; still serving the previous "
-			  "configuration",
-		    nc.workers == 0 ? "workers = 0 needs a restart"
-				    : "not enough free scoreboard slots for "
-				      "workers x threads (restart instead)");
+		if (nc.workers == 0)
+			log_warnx("reload: workers = 0 needs a restart; still "
+				  "serving the previous configuration");
+		else
+			log_warnx("reload: %zu scoreboard slots needed for "
+				  "workers x threads, %zu free of %zu (older "
+				  "generations still drain, or restart for a "
+				  "bigger pool); still serving the previous "
+				  "configuration",
+			    need, avail, scoreboard_nslots(m->sb));
 		mime_free(mime);
 		config_free(&nc);
 		return;
@@ -294,22 +523,36 @@ master_reload(struct master *m)
 	    master_str_differs(nc.access_log, m->cfg.access_log))
 		log_warnx("reload: listen, user, group and the logs change "
 			  "only on restart");
-	/* The new generation takes over; the old one finishes and exits. */
-	master_signal_children(SIGTERM, master_gen);
 	nc.listen_mode_bits = m->cfg.listen_mode_bits;
 	free(nc.listen);
 	nc.listen = m->cfg.listen ? strdup(m->cfg.listen) : NULL;
-	config_free(&m->cfg);
-	mime_free(m->mime);
-	close(m->rootfd);
-	m->cfg = nc;
-	m->mime = mime;
-	m->rootfd = rootfd;
-	master_gen++;
-	master_streak = 0;
-	master_respawn_at = 0;
-	log_info("reloaded %s: generation %d, %d workers x %d threads",
-	    m->config_file, master_gen, m->cfg.workers, m->cfg.threads);
+	m->next_cfg = nc;
+	m->next_mime = mime;
+	m->next_rootfd = rootfd;
+	m->next_gen = ++m->last_gen;
+	m->pending = true;
+	m->ready_deadline = scoreboard_now_ms() + MASTER_READY_TIMEOUT_MS;
+	log_info("reload: starting generation %d (%d workers x %d threads); "
+		 "generation %d serves until it is ready",
+	    m->next_gen, nc.workers, nc.threads, m->gen);
+	for (i = 0; i < nc.workers; i++)
+		if (master_spawn(m, m->next_gen) == -1) {
+			master_abort(m, "a new worker could not be started");
+			return;
+		}
+}
+
+/* TERM or QUIT: nothing more is accepted, the address is free at once. */
+static void
+master_unlisten(struct master *m)
+{
+	if (m->lfd != -1 && close(m->lfd) == -1)
+		log_warn("close the FastCGI socket");
+	m->lfd = -1;
+	listen_unlink_created();
+	if (m->pending) /* its workers got the signal too */
+		master_drop_next(m);
+	m->hup_deferred = false;
 }
 
 int
@@ -317,17 +560,18 @@ master_run(struct master *m)
 {
 	struct sigaction sa;
 	sigset_t waitset;
-	int64_t now;
-	int sigs[] = {
-	    SIGCHLD, SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1, SIGALRM};
+	int sigs[] = {SIGCHLD, SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1,
+	    SIGUSR2, SIGALRM};
 	size_t i;
 
 	log_procinit("master");
+	m->next_rootfd = -1;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = master_sig;
 	sigemptyset(&sa.sa_mask);
 	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		sigaction(sigs[i], &sa, NULL);
+		if (sigaction(sigs[i], &sa, NULL) == -1)
+			fatal("sigaction %d", sigs[i]);
 	/* The caller blocked them; sigsuspend opens this set alone. */
 	sigprocmask(SIG_SETMASK, NULL, &waitset);
 	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
@@ -336,64 +580,76 @@ master_run(struct master *m)
 	log_info("dlfcgi %s: %d workers x %d threads", PACKAGE_VERSION,
 	    m->cfg.workers, m->cfg.threads);
 	for (;;) {
-		now = scoreboard_now_ms();
-		if (!master_stopping && now >= master_respawn_at)
-			while (master_alive(master_gen) < m->cfg.workers &&
-			    master_spawn(m) == 0)
-				;
-		if (master_stopping && master_alive(-1) == 0)
+		master_scan(m);
+		master_check_pending(m);
+		if (!m->stopping && scoreboard_now_ms() >= m->respawn_at)
+			while (master_serving(m) < m->cfg.workers) {
+				if (master_spawn(m, m->gen) == -1) {
+					master_start_failed(m);
+					break;
+				}
+				if (m->fork_streak > 0)
+					log_info("worker started again");
+				m->fork_streak = 0;
+			}
+		if (m->stopping && master_alive(m, -1) == 0)
 			break;
 		master_arm(m);
 		while (!m_chld && !m_term && !m_quit && !m_hup && !m_usr1 &&
-		    !m_alrm)
+		    !m_usr2 && !m_alrm)
 			sigsuspend(&waitset);
+		m_usr2 = 0; /* master_scan() reads every record */
 		if (m_chld) {
 			m_chld = 0;
 			master_reap(m);
 		}
 		if (m_alrm) {
 			m_alrm = 0;
-			if (master_stopping && master_deadline > 0 &&
-			    scoreboard_now_ms() >= master_deadline) {
+			if (m->stopping && m->deadline > 0 &&
+			    scoreboard_now_ms() >= m->deadline) {
 				log_warnx("shutdown_timeout (%d s) expired: "
 					  "killing %d workers",
-				    m->cfg.shutdown_timeout, master_alive(-1));
-				master_signal_children(SIGKILL, -1);
-				master_deadline = 0;
+				    m->cfg.shutdown_timeout,
+				    master_alive(m, -1));
+				master_signal_children(m, SIGKILL, -1);
+				m->deadline = 0;
 			}
 		}
 		if (m_quit) {
 			m_quit = 0;
 			log_info("SIGQUIT: stopping now");
-			master_signal_children(SIGKILL, -1);
-			master_stopping = true;
-			master_deadline = 0;
+			master_signal_children(m, SIGKILL, -1);
+			m->stopping = true;
+			m->deadline = 0;
+			master_unlisten(m);
 		}
 		if (m_term) {
 			m_term = 0;
-			if (!master_stopping) {
+			if (!m->stopping) {
 				log_info("stopping: %d workers finish their "
 					 "downloads (shutdown_timeout %d s)",
-				    master_alive(-1), m->cfg.shutdown_timeout);
-				master_stopping = true;
+				    master_alive(m, -1),
+				    m->cfg.shutdown_timeout);
+				m->stopping = true;
 				/* shutdown_timeout 0: wait as long as it takes */
-				master_deadline = m->cfg.shutdown_timeout == 0
+				m->deadline = m->cfg.shutdown_timeout == 0
 				    ? 0
 				    : scoreboard_now_ms() +
 					(int64_t)m->cfg.shutdown_timeout * 1000;
-				master_signal_children(SIGTERM, -1);
+				master_signal_children(m, SIGTERM, -1);
+				master_unlisten(m);
 			}
 		}
 		if (m_hup) {
 			m_hup = 0;
-			if (!master_stopping)
+			if (!m->stopping)
 				master_reload(m);
 		}
 		if (m_usr1) {
 			m_usr1 = 0;
 			log_reopen();
 			accesslog_reopen();
-			master_signal_children(SIGUSR1, -1);
+			master_signal_children(m, SIGUSR1, -1);
 			log_info("logs reopened");
 		}
 	}

@@ -24,6 +24,7 @@ struct scoreboard {
 	pthread_mutex_t lock;
 	size_t nslots;
 	size_t maplen;
+	int procs[SB_PROCS]; /* enum sb_proc_state, atomic */
 	struct sb_bucket buckets[SB_BUCKETS];
 	struct sb_slot slots[];
 };
@@ -94,22 +95,64 @@ scoreboard_slot(struct scoreboard *sb, size_t i)
 	return i < sb->nslots ? &sb->slots[i] : NULL;
 }
 
-struct sb_slot *
-scoreboard_claim(struct scoreboard *sb, pid_t pid, int gen)
+int
+scoreboard_reserve(struct scoreboard *sb, pid_t owner, int gen, size_t n)
 {
-	struct sb_slot *s = NULL;
+	size_t i, got = 0;
+
+	sb_lock(sb);
+	for (i = 0; i < sb->nslots; i++)
+		if (sb->slots[i].pid == 0 && sb->slots[i].state == SB_FREE)
+			got++;
+	if (got < n) {
+		sb_unlock(sb);
+		return -1;
+	}
+	for (i = 0, got = 0; i < sb->nslots && got < n; i++)
+		if (sb->slots[i].pid == 0 && sb->slots[i].state == SB_FREE) {
+			memset(&sb->slots[i], 0, sizeof(sb->slots[i]));
+			sb->slots[i].pid = owner;
+			sb->slots[i].gen = gen;
+			__atomic_store_n(
+			    &sb->slots[i].state, SB_RESERVED, __ATOMIC_RELAXED);
+			got++;
+		}
+	sb_unlock(sb);
+	return 0;
+}
+
+void
+scoreboard_reserve_assign(struct scoreboard *sb, pid_t owner, pid_t pid)
+{
 	size_t i;
 
 	sb_lock(sb);
 	for (i = 0; i < sb->nslots; i++)
-		if (sb->slots[i].pid == 0) {
-			s = &sb->slots[i];
-			memset(s, 0, sizeof(*s));
-			s->pid = pid;
-			s->gen = gen;
-			s->state = SB_IDLE;
-			break;
-		}
+		if (sb->slots[i].pid == owner)
+			sb->slots[i].pid = pid;
+	sb_unlock(sb);
+}
+
+struct sb_slot *
+scoreboard_claim(struct scoreboard *sb, pid_t owner, pid_t pid, int gen)
+{
+	struct sb_slot *s = NULL, *o;
+	size_t i;
+
+	sb_lock(sb);
+	for (i = 0; i < sb->nslots && s == NULL; i++) {
+		o = &sb->slots[i];
+		if (owner == 0 ? o->pid == 0 && o->state == SB_FREE
+			       : (o->pid == owner || o->pid == pid) &&
+			    o->state == SB_RESERVED)
+			s = o;
+	}
+	if (s != NULL) {
+		memset(s, 0, sizeof(*s));
+		s->pid = pid;
+		s->gen = gen;
+		__atomic_store_n(&s->state, SB_STARTING, __ATOMIC_RELAXED);
+	}
 	sb_unlock(sb);
 	return s;
 }
@@ -135,6 +178,39 @@ scoreboard_reclaim(struct scoreboard *sb, pid_t pid)
 		}
 	sb_unlock(sb);
 	return n;
+}
+
+void
+scoreboard_retire(struct scoreboard *sb, pid_t pid)
+{
+	size_t i;
+
+	sb_lock(sb);
+	for (i = 0; i < sb->nslots; i++)
+		if (sb->slots[i].pid == pid) {
+			sb->slots[i].retired = 1;
+			if (sb->slots[i].state == SB_IDLE ||
+			    sb->slots[i].state == SB_STARTING)
+				__atomic_store_n(&sb->slots[i].state,
+				    SB_STOPPING, __ATOMIC_RELAXED);
+		}
+	sb_unlock(sb);
+}
+
+void
+scoreboard_proc_set(struct scoreboard *sb, int i, enum sb_proc_state st)
+{
+	if (i >= 0 && i < SB_PROCS)
+		__atomic_store_n(&sb->procs[i], (int)st, __ATOMIC_RELEASE);
+}
+
+enum sb_proc_state
+scoreboard_proc_get(struct scoreboard *sb, int i)
+{
+	if (i < 0 || i >= SB_PROCS)
+		return SBP_STARTING;
+	return (enum sb_proc_state)__atomic_load_n(
+	    &sb->procs[i], __ATOMIC_ACQUIRE);
 }
 
 size_t
@@ -210,7 +286,8 @@ scoreboard_admit(struct scoreboard *sb, struct sb_slot *slot,
 	}
 	if (max_per_ip > 0) {
 		for (i = 0; i < sb->nslots; i++)
-			if (sb->slots[i].state >= SB_READING &&
+			if ((sb->slots[i].state == SB_READING ||
+				sb->slots[i].state == SB_SENDING) &&
 			    &sb->slots[i] != slot &&
 			    strcmp(sb->slots[i].client, client) == 0)
 				n++;
@@ -225,7 +302,9 @@ out:
 	slot->sent = 0;
 	slot->start_ms = slot->progress_ms = now_ms;
 	slot->requests++;
-	__atomic_store_n(&slot->state, g == SB_GATE_OK ? SB_READING : SB_IDLE,
+	__atomic_store_n(&slot->state,
+	    g == SB_GATE_OK ? SB_READING
+			    : (slot->retired ? SB_STOPPING : SB_IDLE),
 	    __ATOMIC_RELAXED);
 	sb_unlock(sb);
 	return g;
@@ -265,6 +344,9 @@ scoreboard_admit_file(struct scoreboard *sb, struct sb_slot *slot, dev_t dev,
 void
 scoreboard_done(struct scoreboard *sb, struct sb_slot *slot)
 {
-	(void)sb;
-	__atomic_store_n(&slot->state, SB_IDLE, __ATOMIC_RELAXED);
+	/* Under the lock: scoreboard_retire() may run at the same time. */
+	sb_lock(sb);
+	__atomic_store_n(&slot->state, slot->retired ? SB_STOPPING : SB_IDLE,
+	    __ATOMIC_RELAXED);
+	sb_unlock(sb);
 }
