@@ -1,9 +1,11 @@
 /*
- * libfcgi glue. libfcgi 2.4 parses records well enough but accepts
- * blocking, closes with a drain of up to 2 s, and copies output through
- * an 8 KiB buffer; so dlfcgi owns the socket's life and uses libfcgi
- * only to parse the request. This is the one file that touches
- * FCGX_Request's ipcFd and keepConnection (stable since libfcgi 2.4.0).
+ * libfcgi glue. libfcgi 2.4 accepts blocking, closes with a drain of up
+ * to 2 s, copies output through an 8 KiB buffer and breaks on hostile
+ * records; so dlfcgi owns the socket's life, reads and checks the
+ * request itself (fcgi_guard), and uses libfcgi only to parse the
+ * guard's canonical re-framing of it from a pipe. This is the one file
+ * that touches FCGX_Request's ipcFd and keepConnection (stable since
+ * libfcgi 2.4.0).
  */
 #include "autoconfig.h"
 
@@ -30,7 +32,14 @@
 
 /* FastCGI v1.0 §8: record header and types. */
 #define FCGI_VERSION_1 1
+#define FCGI_TYPE_END_REQUEST 3
 #define FCGI_TYPE_STDOUT 6
+#define FCGI_HEADER_LEN 8
+
+/* Bytes of the request read per recv(2). */
+#define FCGI_RECV_CHUNK 4096
+/* Longest back-off after accept(2) errors in a row, milliseconds. */
+#define FCGI_ACCEPT_BACKOFF_MAX_MS 256
 
 int
 fcgi_global_init(void)
@@ -96,7 +105,11 @@ fcgi_drain_stdin(struct fcgi_conn *c)
 	return FCGX_GetError(c->req.in) == 0 ? 0 : -1;
 }
 
-/* write(2) all of buf, retrying EINTR and short writes. */
+/*
+ * write(2) all of buf to a non-blocking pipe that nobody reads yet,
+ * retrying EINTR and short writes; EAGAIN (a pipe smaller than the
+ * request, as under fs.pipe-user-pages-soft) fails instead of blocking.
+ */
 static int
 fcgi_write_all(int fd, const void *buf, size_t len)
 {
@@ -108,6 +121,10 @@ fcgi_write_all(int fd, const void *buf, size_t len)
 		if (w == -1) {
 			if (errno == EINTR)
 				continue;
+			return -1;
+		}
+		if (w == 0) {
+			errno = EAGAIN;
 			return -1;
 		}
 		p += w;
@@ -151,16 +168,6 @@ fcgi_progress(const struct fcgi_conn *c, ssize_t w)
 	return -1;
 }
 
-static void
-fcgi_set_timeout(int fd, int opt, int seconds)
-{
-	struct timeval tv = {.tv_sec = seconds, .tv_usec = 0};
-
-	if (setsockopt(fd, SOL_SOCKET, opt, &tv, sizeof(tv)) == -1)
-		log_warn("setsockopt %s",
-		    opt == SO_RCVTIMEO ? "SO_RCVTIMEO" : "SO_SNDTIMEO");
-}
-
 /*
  * Sets SO_SNDBUF. The kernel caps it at net.core.wmem_max; the first
  * connection of a worker that gets less says so, once.
@@ -190,12 +197,59 @@ fcgi_set_send_buffer(int fd, int bytes)
 }
 
 /*
- * Reads the whole request (up to the end of FCGI_STDIN) into buf within
- * request_timeout seconds, checking its framing with fcgi_guard_scan()
- * as it arrives, then lets libfcgi parse it from a pipe that holds just
- * those bytes: libfcgi never reads from the peer, so it can neither
- * block on it nor see a record the guard did not accept. Returns 0 with
- * c->req ready, or -1 (logged) if the peer is to be dropped.
+ * Hands the canonical request of the guard to libfcgi through a pipe
+ * that holds exactly those bytes: libfcgi never reads from the peer, so
+ * it can neither block on it nor see a byte of its framing. Returns 0
+ * with c->req parsed, or -1 (logged) if that could not be done.
+ */
+static int
+fcgi_parse(struct fcgi_conn *c)
+{
+	const unsigned char *canon;
+	size_t len;
+	int p[2];
+
+	canon = fcgi_guard_canonical(&c->guard, &len);
+	/* Non-blocking: a pipe too small for len fails, never blocks. */
+	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) == -1) {
+		log_warn("pipe2 for the request");
+		return -1;
+	}
+	if (fcgi_write_all(p[1], canon, len) == -1) {
+		log_warn("write of the request to a pipe");
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	close(p[1]);
+	/*
+	 * With keepConnection set, the FCGX_Finish_r() that starts
+	 * FCGX_Accept_r() leaves ipcFd open, and since ipcFd >= 0 it reads
+	 * the request from it instead of accepting.
+	 */
+	c->req.ipcFd = p[0];
+	c->req.keepConnection = 1;
+	if (FCGX_Accept_r(&c->req) != 0 || fcgi_drain_stdin(c) == -1) {
+		/* not for a canonical request (fuzz_fcgi_libfcgi) */
+		log_warnx("libfcgi refused a canonical request");
+		if (c->req.ipcFd >= 0)
+			close(c->req.ipcFd);
+		c->req.ipcFd = -1;
+		FCGX_Free(&c->req, 0);
+		return -1;
+	}
+	close(p[0]);
+	c->req.ipcFd = -1;
+	c->parsed = 1;
+	return 0;
+}
+
+/*
+ * Reads the whole request (up to the end of FCGI_STDIN) within
+ * request_timeout seconds, feeding it to the guard as it arrives, then
+ * has libfcgi parse the guard's canonical request. Returns 0 with a
+ * request to answer (c->refuse_status may be set), or -1 (logged) if
+ * the peer is to be dropped.
  */
 static int
 fcgi_read_request(struct fcgi_conn *c, int fd, unsigned char *buf,
@@ -203,14 +257,21 @@ fcgi_read_request(struct fcgi_conn *c, int fd, unsigned char *buf,
 {
 	struct timespec now, end;
 	struct pollfd pfd = {.fd = fd, .events = POLLIN};
+	struct fcgi_guard *g = &c->guard;
 	enum fcgi_guard_result r = FCGI_GUARD_MORE;
 	const char *why = "timed out (request_timeout)";
-	size_t have = 0, used = 0;
-	size_t cap = buflen < DL_REQUEST_MAX ? buflen : DL_REQUEST_MAX;
+	unsigned char chunk[FCGI_RECV_CHUNK];
+	size_t used;
 	ssize_t n;
 	long ms;
-	int p[2], rc;
+	int rc;
 
+	c->parsed = 0;
+	c->refuse_status = 0;
+	c->refuse_reason = NULL;
+	fcgi_guard_init(g, buf,
+	    buflen < DL_REQUEST_MAX ? buflen : DL_REQUEST_MAX,
+	    DL_REQUEST_STDIN_MAX, DL_REQUEST_HARD_MAX);
 	clock_gettime(CLOCK_MONOTONIC, &end);
 	end.tv_sec += request_timeout;
 	while (r == FCGI_GUARD_MORE) {
@@ -226,7 +287,7 @@ fcgi_read_request(struct fcgi_conn *c, int fd, unsigned char *buf,
 		}
 		if (rc <= 0)
 			continue;
-		n = recv(fd, buf + have, cap - have, MSG_DONTWAIT);
+		n = recv(fd, chunk, sizeof(chunk), MSG_DONTWAIT);
 		if (n == -1) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
@@ -234,51 +295,109 @@ fcgi_read_request(struct fcgi_conn *c, int fd, unsigned char *buf,
 			goto drop;
 		}
 		if (n == 0) {
-			if (have == 0)
+			if (g->total == 0)
 				return -1; /* a probe: connect and close */
 			why = "connection closed inside the request";
 			goto drop;
 		}
-		have += (size_t)n;
-		r = fcgi_guard_scan(buf, have, cap, &used, &why);
+		r = fcgi_guard_feed(g, chunk, (size_t)n, &used);
 	}
-	if (r == FCGI_GUARD_REJECT)
+	if (r == FCGI_GUARD_REJECT) {
+		why = g->why;
 		goto drop;
-
-	/* used <= DL_REQUEST_MAX < a pipe's 64 KiB: the write cannot block. */
-	if (pipe2(p, O_CLOEXEC) == -1) {
-		log_warn("pipe2");
-		return -1;
 	}
-	if (fcgi_write_all(p[1], buf, used) == -1) {
-		log_warn("write to pipe");
-		close(p[0]);
-		close(p[1]);
-		return -1;
+	c->id = g->id;
+	if (g->refuse == 431)
+		c->refuse_reason = "request parameters larger than 32 KiB";
+	else if (g->refuse == 413)
+		c->refuse_reason = "request body larger than 32 KiB";
+	c->refuse_status = g->refuse;
+	if (fcgi_parse(c) == -1) {
+		/* Answer from the guard's own copy of the parameters. */
+		fcgi_guard_strings(g);
+		if (c->refuse_status == 0) {
+			c->refuse_status = 503;
+			c->refuse_reason =
+			    "could not hand the request to libfcgi";
+		}
 	}
-	close(p[1]);
-	/*
-	 * With keepConnection set, the FCGX_Finish_r() that starts
-	 * FCGX_Accept_r() leaves ipcFd open, and since ipcFd >= 0 it reads
-	 * the request from it instead of accepting.
-	 */
-	c->req.ipcFd = p[0];
-	c->req.keepConnection = 1;
-	if (FCGX_Accept_r(&c->req) != 0 || fcgi_drain_stdin(c) == -1) {
-		/* cannot happen for input the guard accepted */
-		log_warnx("libfcgi refused a request the guard accepted");
-		if (c->req.ipcFd >= 0)
-			close(c->req.ipcFd);
-		c->req.ipcFd = -1;
-		FCGX_Free(&c->req, 0);
-		return -1;
-	}
-	close(p[0]);
-	c->req.ipcFd = fd;
 	return 0;
 drop:
 	log_info("dropped a FastCGI connection: %s", why);
 	return -1;
+}
+
+/*
+ * After a failed accept(2): logs the first of a burst (the rest of it
+ * only counts) and backs off, longer the more failures in a row, so
+ * that a lasting error never spins. Returns 0, or -1 if the error is
+ * not one to retry.
+ */
+static atomic_int fcgi_accept_burst; /* failures since the last accept */
+
+static int
+fcgi_accept_failed(struct fcgi_conn *c, int err)
+{
+	int ms;
+
+	switch (err) {
+	case EAGAIN: /* another thread took it */
+	case EINTR:
+	case ECONNABORTED:
+		return 0;
+	/*
+	 * accept(2): network errors pending on the new connection, to be
+	 * treated like EAGAIN; EPERM: a firewall rule refused it.
+	 */
+	case ENETDOWN:
+	case EPROTO:
+	case ENOPROTOOPT:
+	case EHOSTDOWN:
+	case ENONET:
+	case EHOSTUNREACH:
+	case EOPNOTSUPP:
+	case ENETUNREACH:
+	case EPERM:
+	case ETIMEDOUT:
+	case ECONNRESET:
+		ms = c->accept_errors == 0 ? 0 : 1 << (c->accept_errors - 1);
+		break;
+	/* Out of descriptors or memory: let them free up. */
+	case EMFILE:
+	case ENFILE:
+	case ENOBUFS:
+	case ENOMEM:
+		ms = DL_ACCEPT_POLL_MS;
+		break;
+	default:
+		return -1;
+	}
+	if (atomic_fetch_add(&fcgi_accept_burst, 1) == 0) {
+		errno = err;
+		log_warn("accept on the FastCGI socket (retrying)");
+	}
+	if (c->accept_errors < 16)
+		c->accept_errors++;
+	if (ms > FCGI_ACCEPT_BACKOFF_MAX_MS && ms != DL_ACCEPT_POLL_MS)
+		ms = FCGI_ACCEPT_BACKOFF_MAX_MS;
+	if (ms > 0)
+		poll(NULL, 0, ms);
+	return 0;
+}
+
+/* After a successful accept(2): the end of a burst of failures. */
+static void
+fcgi_accept_ok(struct fcgi_conn *c)
+{
+	int n;
+
+	c->accept_errors = 0;
+	if (atomic_load_explicit(&fcgi_accept_burst, memory_order_relaxed) >
+		0 &&
+	    (n = atomic_exchange(&fcgi_accept_burst, 0)) > 0)
+		log_info("accept on the FastCGI socket works again after %d "
+			 "failures",
+		    n);
 }
 
 int
@@ -306,28 +425,9 @@ fcgi_accept(struct fcgi_conn *c, int listen_fd,
 	salen = sizeof(sa);
 	fd = accept4(listen_fd, (struct sockaddr *)&sa, &salen,
 	    SOCK_CLOEXEC | SOCK_NONBLOCK);
-	if (fd == -1) {
-		switch (errno) {
-		case EAGAIN: /* another thread took it */
-		case EINTR:
-		case ECONNABORTED:
-		case EPROTO:
-		case ENETDOWN:
-		case EHOSTUNREACH:
-		case ENETUNREACH:
-			return 0;
-		case EMFILE:
-		case ENFILE:
-		case ENOBUFS:
-		case ENOMEM:
-			log_warn("accept");
-			/* Let descriptors free up instead of spinning. */
-			poll(NULL, 0, DL_ACCEPT_POLL_MS);
-			return 0;
-		default:
-			return -1;
-		}
-	}
+	if (fd == -1)
+		return fcgi_accept_failed(c, errno);
+	fcgi_accept_ok(c);
 	if (!peer_allowed(cfg->allowed_peers, cfg->nallowed_peers,
 		(struct sockaddr *)&sa)) {
 		peer_format((struct sockaddr *)&sa, who, sizeof(who));
@@ -337,12 +437,7 @@ fcgi_accept(struct fcgi_conn *c, int listen_fd,
 		close(fd);
 		return 0;
 	}
-	/*
-	 * The body goes out with non-blocking writes and poll(2) for
-	 * send_timeout; SO_SNDTIMEO bounds libfcgi's closing records,
-	 * written after the socket is made blocking again.
-	 */
-	fcgi_set_timeout(fd, SO_SNDTIMEO, cfg->send_timeout);
+	/* Every write goes out non-blocking, with poll(2) for send_timeout. */
 	sndbuf = cfg->send_buffer;
 	if (sndbuf == DL_SEND_BUFFER_AUTO) /* TCP: the kernel's sizing */
 		sndbuf = sa.ss_family == AF_UNIX ? DL_SEND_BUFFER_UNIX : 0;
@@ -359,7 +454,9 @@ fcgi_accept(struct fcgi_conn *c, int listen_fd,
 const char *
 fcgi_param(const struct fcgi_conn *c, const char *name)
 {
-	return FCGX_GetParam(name, c->req.envp);
+	if (c->parsed)
+		return FCGX_GetParam(name, c->req.envp);
+	return fcgi_guard_param(&c->guard, name);
 }
 
 /* FastCGI v1.0 §3.3: the 8-byte header of a STDOUT record of n bytes. */
@@ -368,8 +465,8 @@ fcgi_stdout_header(const struct fcgi_conn *c, size_t n, unsigned char *hdr)
 {
 	hdr[0] = FCGI_VERSION_1;
 	hdr[1] = FCGI_TYPE_STDOUT;
-	hdr[2] = (unsigned char)(c->req.requestId >> 8);
-	hdr[3] = (unsigned char)c->req.requestId;
+	hdr[2] = (unsigned char)(c->id >> 8);
+	hdr[3] = (unsigned char)c->id;
 	hdr[4] = (unsigned char)(n >> 8);
 	hdr[5] = (unsigned char)n;
 	hdr[6] = 0; /* no padding */
@@ -446,14 +543,36 @@ fcgi_sendfile_step(size_t buffer_size)
 	return (n > 0 ? n : 1) * DL_FCGI_RECORD_PAYLOAD;
 }
 
-/* Takes the socket back from libfcgi and frees its request state. */
+/*
+ * Writes len bytes (a few records) to the socket, non-blocking with
+ * poll for send_timeout. Returns 0 or -1 with errno set.
+ */
+static int
+fcgi_send_raw(struct fcgi_conn *c, const unsigned char *p, size_t len)
+{
+	size_t off;
+	ssize_t w;
+
+	for (off = 0; off < len; off += (size_t)w)
+		if ((w = fcgi_progress(c, write(c->fd, p + off, len - off))) ==
+		    -1)
+			return -1;
+	return 0;
+}
+
+/* Frees libfcgi's request state and the request; returns the socket. */
 static int
 fcgi_release(struct fcgi_conn *c)
 {
 	int fd = c->fd;
 
-	c->req.ipcFd = -1;
-	FCGX_Free(&c->req, 1); /* ipcFd -1: frees, closes nothing */
+	if (c->parsed) {
+		c->req.ipcFd = -1;
+		FCGX_Free(&c->req, 1); /* ipcFd -1: frees, closes nothing */
+	}
+	c->parsed = 0;
+	c->refuse_status = 0;
+	c->refuse_reason = NULL;
 	c->fd = -1;
 	return fd;
 }
@@ -461,17 +580,17 @@ fcgi_release(struct fcgi_conn *c)
 int
 fcgi_finish(struct fcgi_conn *c)
 {
-	int fd, fl, rc = 0;
+	/* FastCGI v1.0 §5.3, §5.5: end of STDOUT, then END_REQUEST. */
+	unsigned char end[3 * FCGI_HEADER_LEN] = {FCGI_VERSION_1,
+	    FCGI_TYPE_STDOUT, 0, 0, 0, 0, 0, 0, FCGI_VERSION_1,
+	    FCGI_TYPE_END_REQUEST, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, /* appStatus */
+	    0, /* FCGI_REQUEST_COMPLETE */
+	    0, 0, 0};
+	int fd, rc;
 
-	/*
-	 * libfcgi writes the closing records: blocking, bounded by
-	 * SO_SNDTIMEO. If that cannot be set up, no END_REQUEST goes out.
-	 * stderr first: its close only counts writers down.
-	 */
-	if ((fl = fcntl(c->fd, F_GETFL)) == -1 ||
-	    fcntl(c->fd, F_SETFL, fl & ~O_NONBLOCK) == -1 ||
-	    FCGX_FClose(c->req.err) != 0 || FCGX_FClose(c->req.out) != 0)
-		rc = -1;
+	end[2] = end[FCGI_HEADER_LEN + 2] = (unsigned char)(c->id >> 8);
+	end[3] = end[FCGI_HEADER_LEN + 3] = (unsigned char)c->id;
+	rc = fcgi_send_raw(c, end, sizeof(end));
 	fd = fcgi_release(c);
 	if (rc == 0)
 		shutdown(fd, SHUT_WR);

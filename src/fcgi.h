@@ -9,19 +9,36 @@
 #include <fcgiapp.h>
 
 #include "config.h"
+#include "fcgi_guard.h"
 
 /*
  * One FastCGI connection carrying one request. dlfcgi accepts the
  * connection itself (so it can poll, time out and later vet the peer),
- * lets libfcgi parse BEGIN_REQUEST and PARAMS, writes STDOUT records
- * itself (no copy through libfcgi's 8 KiB stream buffer), and ends the
- * request either cleanly (END_REQUEST) or by aborting the connection.
+ * reads and checks the request with fcgi_guard, lets libfcgi parse the
+ * guard's canonical re-framing of it (never the peer's bytes), writes
+ * STDOUT records itself (no copy through libfcgi's 8 KiB stream
+ * buffer), and ends the request either cleanly (empty STDOUT and
+ * END_REQUEST, written by dlfcgi too) or by aborting the connection.
  */
 struct fcgi_conn {
 	FCGX_Request req;
-	int fd;	  /* the accepted socket, -1 when idle */
+	struct fcgi_guard guard; /* the request as the guard read it */
+	unsigned id;		 /* its request id */
+	int parsed;		 /* libfcgi parsed it: req holds the params */
+	int fd;			 /* the accepted socket, -1 when idle */
 	int epfd; /* this thread's wait on the listen socket, or -1 */
 	int send_timeout_ms; /* longest wait for room in the socket */
+	int accept_errors;   /* accept(2) failures in a row */
+	/*
+	 * Non-zero: the request must be answered with this status and
+	 * nothing else (431 parameters too large, 413 body too large, 503
+	 * no descriptor or memory to parse it); refuse_reason says why,
+	 * for the log. The parameters that fitted can be read with
+	 * fcgi_param(), from the transfer buffer if libfcgi could not
+	 * parse them: answer before using that buffer.
+	 */
+	int refuse_status;
+	const char *refuse_reason;
 };
 
 /* Once per process, before any thread uses libfcgi. Returns 0 or -1. */
@@ -33,12 +50,17 @@ void fcgi_conn_destroy(struct fcgi_conn *c);
 
 /*
  * Waits on listen_fd (non-blocking) for a connection and reads its
- * whole request into buf (buflen bytes, at least DL_REQUEST_MAX) within
- * request_timeout seconds; send_timeout (seconds) becomes the socket's
- * send timeout. TCP peers outside allowed_peers are refused (logged). Returns 1 with a request ready, 0 if nothing arrived
- * within a poll period or *stop became non-zero, -1 on a listen socket
- * error (errno set). A peer that sends a malformed, oversized or
- * incomplete request is dropped and logged, and 0 is returned.
+ * whole request within request_timeout seconds, keeping its parameters
+ * in buf (buflen bytes, at least DL_REQUEST_MAX); send_timeout
+ * (seconds) bounds each wait for room in the socket. TCP peers outside
+ * allowed_peers are refused (logged). Returns 1 with a request ready
+ * (check refuse_status), 0 if nothing arrived within a poll period or
+ * *stop became non-zero, -1 on a listen socket error (errno set).
+ * Transient accept(2) errors return 0 (logged once per burst, with a
+ * back-off). A request that is well formed but too large is read to
+ * its end (up to DL_REQUEST_HARD_MAX bytes) and returned with
+ * refuse_status set; a peer that sends a malformed, incomplete or
+ * larger request is dropped and logged, and 0 is returned.
  */
 int fcgi_accept(struct fcgi_conn *c, int listen_fd,
     const volatile sig_atomic_t *stop, const struct dl_config *cfg,
@@ -70,7 +92,10 @@ int fcgi_sendfile(struct fcgi_conn *c, int fd, off_t off, size_t len);
  */
 size_t fcgi_sendfile_step(size_t buffer_size);
 
-/* Ends the request cleanly: END_REQUEST, then close. Returns 0 or -1. */
+/*
+ * Ends the request cleanly: an empty STDOUT and END_REQUEST (bounded
+ * by send_timeout), then close. Returns 0 or -1.
+ */
 int fcgi_finish(struct fcgi_conn *c);
 
 /*

@@ -58,11 +58,18 @@
 #define DL_HEADER_MAX 4096
 
 /*
- * Largest FastCGI request (BEGIN_REQUEST, PARAMS and STDIN records)
- * accepted; larger ones are dropped. The request is read into the
- * thread's transfer buffer, which is never smaller than this.
+ * The request's parameters are kept in the thread's transfer buffer,
+ * which is never smaller than this: at most DL_REQUEST_MAX - 40 bytes
+ * of name-value pairs (the rest frames the canonical request handed to
+ * libfcgi); more is answered 431. A body (STDIN) of more than
+ * DL_REQUEST_STDIN_MAX bytes is read and discarded, then answered 413.
+ * A request of more than DL_REQUEST_HARD_MAX bytes in all is dropped
+ * without an answer, as is one that does not arrive within
+ * request_timeout.
  */
 #define DL_REQUEST_MAX (32 * 1024)
+#define DL_REQUEST_STDIN_MAX (32 * 1024)
+#define DL_REQUEST_HARD_MAX (16 * 1024 * 1024)
 
 /* Largest FastCGI record payload (FastCGI v1.0 §3.3: contentLength). */
 #define DL_FCGI_RECORD_MAX 65535

@@ -66,6 +66,8 @@ request_reason_phrase(int status)
 		return "Not Found";
 	case 405:
 		return "Method Not Allowed";
+	case 413:
+		return "Content Too Large";
 	case 414:
 		return "URI Too Long";
 	case 206:
@@ -78,6 +80,8 @@ request_reason_phrase(int status)
 		return "Range Not Satisfiable";
 	case 429:
 		return "Too Many Requests";
+	case 431:
+		return "Request Header Fields Too Large";
 	case 503:
 		return "Service Unavailable";
 	default:
@@ -510,6 +514,14 @@ request_handle(const struct request_env *env, struct fcgi_conn *c, char *buf,
 	if (rl.client == NULL)
 		rl.client = "-";
 
+	/* Read but refused by fcgi_accept() (too large, no pipe): fcgi.h */
+	if (c->refuse_status != 0) {
+		rl.status = c->refuse_status;
+		rl.reason = c->refuse_reason;
+		rl.retry_after = DL_RETRY_AFTER;
+		head = strcmp(rl.method, "HEAD") == 0;
+		goto answer;
+	}
 	switch (scoreboard_admit(env->sb, slot, rl.client,
 	    cfg->max_clients_per_ip, cfg->rate_per_ip, cfg->rate_burst,
 	    rl.start_ms, &rl.retry_after)) {

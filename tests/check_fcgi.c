@@ -229,7 +229,7 @@ conn_init(struct fcgi_conn *c, int fd, int timeout_ms)
 {
 	fcgi_conn_init(c);
 	c->fd = fd;
-	c->req.requestId = ID;
+	c->id = ID;
 	c->send_timeout_ms = timeout_ms;
 }
 
