@@ -11,8 +11,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -25,12 +27,47 @@
 
 #define PATH_OPEN_FLAGS (O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
 
-static atomic_bool path_no_openat2;
+/*
+ * Attempts of one openat2(2) while it answers EAGAIN or EINTR. With
+ * RESOLVE_BENEATH the kernel answers EAGAIN when a rename raced a ".."
+ * lookup, which a retry resolves; a lease (or an NFS delegation, a Samba
+ * oplock) answers EAGAIN to every O_NONBLOCK open until it is broken:
+ * that must not become a loop, so after these attempts the file is
+ * reported busy (PATH_BUSY).
+ */
+#define PATH_OPEN_ATTEMPTS 4
+
+/* The resolver of this process: decided at the first path_open(). */
+enum path_mode {
+	PATH_MODE_UNKNOWN,
+	PATH_MODE_OPENAT2,
+	PATH_MODE_WALK,
+};
+
+static _Atomic int path_mode = PATH_MODE_UNKNOWN;
+/* What path_resolver_news() hands out once, or NULL. */
+static _Atomic(const char *) path_news;
 
 void
 path_force_fallback(bool on)
 {
-	atomic_store(&path_no_openat2, on);
+	atomic_store(&path_mode, on ? PATH_MODE_WALK : PATH_MODE_UNKNOWN);
+}
+
+const char *
+path_resolver_news(void)
+{
+	if (atomic_load_explicit(&path_news, memory_order_relaxed) == NULL)
+		return NULL;
+	return atomic_exchange(&path_news, NULL);
+}
+
+/* Switches the resolver, once per change, with news for the log. */
+static void
+path_set_mode(int from, int to, const char *news)
+{
+	if (atomic_compare_exchange_strong(&path_mode, &from, to))
+		atomic_store(&path_news, news);
 }
 
 /* Maps the errno of a failed open to the HTTP outcome (one place). */
@@ -50,36 +87,96 @@ path_errno(int e)
 	case ENODEV: /* a device without a driver */
 	case EISDIR:
 		return PATH_FORBIDDEN;
+	case EAGAIN: /* a lease (the walk's openat): never wait, never spin */
+		return PATH_BUSY;
 	default:
 		errno = e;
 		return PATH_ERROR;
 	}
 }
 
-/* Returns -1 with errno ENOSYS where the kernel lacks openat2. */
+/*
+ * openat2(2) beneath rootfd with flags, retrying EAGAIN and EINTR at
+ * most PATH_OPEN_ATTEMPTS times. Returns -1 with errno ENOSYS where the
+ * kernel (or the build) lacks openat2, EPERM where a seccomp filter
+ * refuses it, EAGAIN if the file stayed busy.
+ */
 static int
-path_openat2(int rootfd, const char *rel, bool follow)
+path_openat2(int rootfd, const char *rel, int flags, bool follow)
 {
 #if defined(HAVE_LINUX_OPENAT2_H) && HAVE_DECL_SYS_OPENAT2
 	struct open_how how;
-	long fd;
+	long fd = -1;
+	int i;
 
 	memset(&how, 0, sizeof(how));
-	how.flags = PATH_OPEN_FLAGS;
+	how.flags = (uint64_t)flags;
 	how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
 	if (!follow)
 		how.resolve |= RESOLVE_NO_SYMLINKS;
-	do
+	for (i = 0; i < PATH_OPEN_ATTEMPTS; i++) {
 		fd = syscall(SYS_openat2, rootfd, rel, &how, sizeof(how));
-	while (fd == -1 && (errno == EINTR || errno == EAGAIN));
+		if (fd != -1 || (errno != EINTR && errno != EAGAIN))
+			break;
+	}
 	return (int)fd;
 #else
 	(void)rootfd;
 	(void)rel;
+	(void)flags;
 	(void)follow;
 	errno = ENOSYS;
 	return -1;
 #endif
+}
+
+/*
+ * After openat2 failed with e (ENOSYS or EPERM): true if openat2 itself
+ * is unavailable, that is, it fails the same way on root itself; false
+ * if only this file is refused (EPERM from a security module).
+ */
+static bool
+path_openat2_unavailable(int rootfd)
+{
+	int fd =
+	    path_openat2(rootfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC, false);
+
+	if (fd != -1) {
+		close(fd);
+		return false;
+	}
+	return errno == ENOSYS || errno == EPERM;
+}
+
+static bool path_has_hidden(const char *path);
+
+/*
+ * With follow_symlinks and not serve_hidden, for a path that went
+ * through a symlink: true unless fd, as the kernel names it
+ * (/proc/self/fd), lies beneath rootfd without a component beginning
+ * with '.'. Fails closed (true) if the names cannot be read.
+ */
+static bool
+path_target_hidden(int rootfd, int fd)
+{
+	char link[64], top[PATH_MAX], got[PATH_MAX];
+	ssize_t tn, gn;
+	const char *rest;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", rootfd);
+	if ((tn = readlink(link, top, sizeof(top) - 1)) <= 0)
+		return true;
+	top[tn] = '\0';
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	if ((gn = readlink(link, got, sizeof(got) - 1)) <= 0)
+		return true;
+	got[gn] = '\0';
+	if (tn == 1) /* root is "/" */
+		tn = 0;
+	if (gn <= tn || memcmp(got, top, (size_t)tn) != 0 || got[tn] != '/')
+		return true;
+	rest = got + tn + 1;
+	return path_has_hidden(rest);
 }
 
 static bool
@@ -189,12 +286,40 @@ path_has_hidden(const char *path)
 	return false;
 }
 
+/*
+ * openat2 under the policy. With follow_symlinks but not serve_hidden,
+ * the name check of the request is not enough: a symlink may lead to a
+ * dotfile. So the path is first opened without symlinks, and only one
+ * that has some (ELOOP) is opened again following them and its target
+ * checked.
+ */
+static int
+path_open_beneath(int rootfd, const char *rel, const struct path_policy *pol)
+{
+	int fd;
+
+	if (!pol->follow_symlinks || pol->serve_hidden)
+		return path_openat2(
+		    rootfd, rel, PATH_OPEN_FLAGS, pol->follow_symlinks);
+	fd = path_openat2(rootfd, rel, PATH_OPEN_FLAGS, false);
+	if (fd != -1 || errno != ELOOP)
+		return fd;
+	if ((fd = path_openat2(rootfd, rel, PATH_OPEN_FLAGS, true)) == -1)
+		return -1;
+	if (path_target_hidden(rootfd, fd)) {
+		close(fd);
+		errno = EPERM;
+		return -1;
+	}
+	return fd;
+}
+
 enum path_result
 path_open(int rootfd, const char *path, const struct path_policy *pol, int *fdp,
     struct stat *st)
 {
 	const char *rel = path;
-	int fd = -1, e;
+	int fd = -1, e, mode;
 
 	*fdp = -1;
 	if (strlen(path) > DL_PATH_MAX)
@@ -206,12 +331,29 @@ path_open(int rootfd, const char *path, const struct path_policy *pol, int *fdp,
 	if (*rel == '\0')
 		return PATH_FORBIDDEN; /* the root directory itself */
 
-	if (!atomic_load(&path_no_openat2)) {
-		fd = path_openat2(rootfd, rel, pol->follow_symlinks);
-		if (fd == -1 && errno == ENOSYS)
-			atomic_store(&path_no_openat2, true);
+	mode = atomic_load(&path_mode);
+	if (mode != PATH_MODE_WALK) {
+		fd = path_open_beneath(rootfd, rel, pol);
+		e = errno;
+		if (fd == -1 && (e == ENOSYS || e == EPERM) &&
+		    path_openat2_unavailable(rootfd)) {
+			path_set_mode(mode, PATH_MODE_WALK,
+			    e == ENOSYS
+				? "openat2 is not available (ENOSYS): paths "
+				  "are "
+				  "resolved by the component walk, symlinks "
+				  "refused"
+				: "openat2 is refused (EPERM, a seccomp "
+				  "filter?): "
+				  "paths are resolved by the component walk, "
+				  "symlinks refused");
+			mode = PATH_MODE_WALK;
+		} else if (mode == PATH_MODE_UNKNOWN)
+			path_set_mode(mode, PATH_MODE_OPENAT2,
+			    "paths are resolved by openat2 (RESOLVE_BENEATH)");
+		errno = e;
 	}
-	if (fd == -1 && atomic_load(&path_no_openat2))
+	if (mode == PATH_MODE_WALK)
 		fd = path_walk(rootfd, rel);
 	if (fd == -1)
 		return path_errno(errno);

@@ -12,8 +12,9 @@
  *   expectations of follow_symlinks = false.
  * - depth: the walk gives up after DL_PATH_DEPTH_MAX directories (404);
  *   openat2 has no such limit below PATH_MAX.
- * serve_hidden looks at the names of the request only: with
- * follow_symlinks, a symlink in root to a dotfile is served (openat2).
+ * serve_hidden = false also holds through symlinks: with
+ * follow_symlinks, a symlink in root to a dotfile, or to a directory
+ * beginning with '.', is refused like the dotfile itself.
  */
 #include "autoconfig.h"
 
@@ -129,6 +130,8 @@ path_setup(void)
 	mkl("../a.txt", "sub/link-rel");
 	mkl("nothere", "dangling");
 	mkl(".secret", "tohidden");
+	mkl(".git", "tohiddendir");
+	mkl("sub/.h", "tosubhidden");
 	snprintf(p, sizeof(p), "%s/fifo", root);
 	ck_assert_int_eq(mkfifo(p, 0644), 0);
 	memset(&sun, 0, sizeof(sun));
@@ -232,7 +235,9 @@ static const struct {
     {"/loop1", {FB, FB, FB, FB}, {FB, FB}, NULL},
     {"/loop1/x", {FB, FB, FB, FB}, {FB, FB}, NULL},
     {"/dangling", {FB, FB, NF, NF}, {FB, FB}, NULL},
-    {"/tohidden", {FB, FB, OK, OK}, {FB, FB}, ".secret"},
+    {"/tohidden", {FB, FB, FB, OK}, {FB, FB}, ".secret"},
+    {"/tohiddendir/config", {FB, FB, FB, OK}, {FB, FB}, ".git/config"},
+    {"/tosubhidden", {FB, FB, FB, OK}, {FB, FB}, "sub/.h"},
     /*
      * A symlink named with a trailing slash. openat2 refuses it like
      * any symlink (ELOOP, 403); the walk is documented to refuse
