@@ -5,6 +5,7 @@
  */
 #include "autoconfig.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -25,7 +26,8 @@ int
 accesslog_reopen(void)
 {
 	if (logfile_reopen(&access_file) == -1) {
-		log_warn("reopen %s", access_file.path);
+		log_warnx("reopen %s: %s; still writing to the previous file",
+		    access_file.path, logfile_strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -37,41 +39,65 @@ accesslog_enabled(void)
 	return access_file.fd != -1;
 }
 
-const char *
-accesslog_escape(const char *s, char *out, size_t outlen)
+static const char *
+accesslog_escape_as(const char *s, char *out, size_t outlen, bool token)
 {
 	static const char hex[] = "0123456789abcdef";
 	size_t o = 0;
 
-	for (; *s != '\0' && o + 5 < outlen; s++) {
+	if (outlen == 0)
+		return out;
+	for (; *s != '\0' && o + 1 < outlen; s++) {
 		unsigned char ch = (unsigned char)*s;
 
-		if (ch < 0x20 || ch >= 0x7f || ch == '"' || ch == '\\') {
-			out[o++] = '\\';
-			out[o++] = 'x';
-			out[o++] = hex[ch >> 4];
-			out[o++] = hex[ch & 15];
-		} else
+		if (ch > (token ? 0x20 : 0x1f) && ch < 0x7f && ch != '"' &&
+		    ch != '\\') {
 			out[o++] = (char)ch;
+			continue;
+		}
+		if (o + 5 > outlen)
+			break;
+		out[o++] = '\\';
+		out[o++] = 'x';
+		out[o++] = hex[ch >> 4];
+		out[o++] = hex[ch & 15];
 	}
 	out[o] = '\0';
 	return out;
 }
 
+const char *
+accesslog_escape(const char *s, char *out, size_t outlen)
+{
+	return accesslog_escape_as(s, out, outlen, false);
+}
+
+const char *
+accesslog_escape_token(const char *s, char *out, size_t outlen)
+{
+	return accesslog_escape_as(s, out, outlen, true);
+}
+
 void
 accesslog_write(const struct access_entry *e)
 {
-	char line[1024], path[512], range[128], ts[32];
+	char line[1280], path[512], range[128], client[192], method[96];
+	char reason[160], ts[32];
 	int len;
 
 	if (access_file.fd == -1)
 		return;
 	logfile_timestamp(ts);
+	/* Every field a peer can set is escaped: one line per request. */
 	len = snprintf(line, sizeof(line), "%s %s \"%s %s\" %d %s %jd %ld %s\n",
-	    ts, e->client, e->method,
+	    ts, accesslog_escape_token(e->client, client, sizeof(client)),
+	    accesslog_escape_token(e->method, method, sizeof(method)),
 	    accesslog_escape(e->path, path, sizeof(path)), e->status,
-	    e->range ? accesslog_escape(e->range, range, sizeof(range)) : "-",
-	    (intmax_t)e->sent, e->ms, e->reason ? e->reason : "-");
+	    e->range ? accesslog_escape_token(e->range, range, sizeof(range))
+		     : "-",
+	    (intmax_t)e->sent, e->ms,
+	    e->reason ? accesslog_escape(e->reason, reason, sizeof(reason))
+		      : "-");
 	if (len < 0)
 		return;
 	if ((size_t)len >= sizeof(line)) {

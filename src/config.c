@@ -136,9 +136,19 @@ config_defaults(struct dl_config *cfg)
 	peer_parse("127.0.0.0/8", &cfg->allowed_peers[0]);
 	peer_parse("::1", &cfg->allowed_peers[1]);
 	cfg->nallowed_peers = 2;
+	cfg->max_clients_per_ip = DL_MAX_CLIENTS_PER_IP_AUTO;
 	cfg->rate_burst = DL_RATE_BURST_DEFAULT;
 	cfg->min_rate_window = DL_MIN_RATE_WINDOW_DEFAULT;
 	cfg->error_log = xstrdup("syslog");
+}
+
+int
+config_fair_share(const struct dl_config *cfg)
+{
+	long long pool =
+	    (long long)(cfg->workers > 0 ? cfg->workers : 1) * cfg->threads;
+
+	return pool / DL_CLIENT_SHARE > 0 ? (int)(pool / DL_CLIENT_SHARE) : 1;
 }
 
 void
@@ -220,6 +230,13 @@ check_media_type(const char *v, char *buf, size_t len)
 	for (p = (const unsigned char *)v; *p != '\0'; p++)
 		if (*p < 0x20 || *p == 0x7f)
 			goto bad;
+	/* It goes into Content-Type and every multipart part header. */
+	if (strlen(v) > DL_MEDIA_TYPE_MAX) {
+		snprintf(buf, len,
+		    "default_type is %zu characters long, at most %d",
+		    strlen(v), DL_MEDIA_TYPE_MAX);
+		return buf;
+	}
 	return NULL;
 bad:
 	snprintf(buf, len,
@@ -302,9 +319,32 @@ check_group(const char *v, char *buf, size_t len)
 }
 
 /*
- * An absolute file path. Whether it can be opened is found out when it
- * is opened, at start-up (a reload, running as `user`, keeps the logs).
+ * A log file that exists must be a regular file: opening a FIFO blocks
+ * until a reader comes, and writing to a FIFO, a terminal or a device
+ * can block every thread that logs. Whether it can be opened is found
+ * out when it is opened, at start-up (a reload, running as `user`,
+ * keeps the logs).
  */
+static const char *
+check_log_file(const char *key, const char *v, char *buf, size_t len)
+{
+	struct stat st;
+
+	if (stat(v, &st) == -1 || S_ISREG(st.st_mode))
+		return NULL;
+	snprintf(buf, len,
+	    "%s \"%s\" is %s, not a regular file (a log that is not a "
+	    "regular file could block dlfcgi)",
+	    key, v,
+	    S_ISFIFO(st.st_mode)       ? "a FIFO"
+		: S_ISDIR(st.st_mode)  ? "a directory"
+		: S_ISSOCK(st.st_mode) ? "a socket"
+		: S_ISCHR(st.st_mode)  ? "a character device"
+				       : "a special file");
+	return buf;
+}
+
+/* access_log: an absolute path of a regular file. */
 static const char *
 check_path(const char *v, char *buf, size_t len)
 {
@@ -315,7 +355,7 @@ check_path(const char *v, char *buf, size_t len)
 		    v);
 		return buf;
 	}
-	return NULL;
+	return check_log_file("access_log", v, buf, len);
 }
 
 /* "syslog", "stderr" or an absolute path. */
@@ -331,7 +371,7 @@ check_log(const char *v, char *buf, size_t len)
 		    v);
 		return buf;
 	}
-	return NULL;
+	return check_log_file("error_log", v, buf, len);
 }
 
 /* allowed_peers = [ "127.0.0.1", "10.0.0.0/8", ... ]; */
@@ -516,6 +556,8 @@ config_load(const char *file, struct dl_config *cfg, FILE *errfp)
 		errors++;
 	}
 	cfg->listen_mode_bits = (unsigned)strtoul(cfg->listen_mode, NULL, 8);
+	if (cfg->max_clients_per_ip == DL_MAX_CLIENTS_PER_IP_AUTO)
+		cfg->max_clients_per_ip = config_fair_share(cfg);
 	if (strcmp(cfg->disposition, "attachment") == 0)
 		cfg->disposition_type = DISPOSITION_ATTACHMENT;
 	else if (strcmp(cfg->disposition, "inline") == 0)

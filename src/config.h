@@ -46,7 +46,7 @@ struct dl_config {
 	size_t nallowed_peers;
 
 	/* limits (DESIGN.md §4); 0 turns each off */
-	int max_clients_per_ip;
+	int max_clients_per_ip; /* not set: config_fair_share() */
 	int max_conns_per_file_per_ip;
 	int rate_per_ip; /* new requests per second per client */
 	int rate_burst;
@@ -70,6 +70,13 @@ void config_defaults(struct dl_config *cfg);
  * holds nothing and needs no config_free().
  */
 int config_load(const char *file, struct dl_config *cfg, FILE *errfp);
+
+/*
+ * max_clients_per_ip when the file does not set it: workers x threads
+ * (workers = 0 counts as 1) / DL_CLIENT_SHARE, at least 1. config_load()
+ * applies it; config_defaults() leaves DL_MAX_CLIENTS_PER_IP_AUTO.
+ */
+int config_fair_share(const struct dl_config *cfg);
 
 /* Releases what config_defaults() or config_load() allocated. */
 void config_free(struct dl_config *cfg);

@@ -37,8 +37,25 @@
 /* Ranges of one request served as 206 (more: 200). */
 #define DL_MAX_RANGES_DEFAULT 16
 
-/* Longest value of a configured header such as cache_control. */
+/*
+ * Longest strings of the configuration that end up in a response
+ * header, checked by `dlfcgi -t` (and mime.types lines longer are
+ * skipped), so that DL_HEADER_MAX and MULTIPART_HEADER_MAX can be sized
+ * from them: DL_MEDIA_TYPE_MAX for default_type and every type of the
+ * mime.types file (Content-Type, also in each multipart part header),
+ * DL_HEADER_VALUE_MAX for cache_control.
+ */
+#define DL_MEDIA_TYPE_MAX 127
 #define DL_HEADER_VALUE_MAX 256
+
+/*
+ * max_clients_per_ip when not set: a fair share of the pool, workers x
+ * threads (workers = 0 counts as 1) divided by DL_CLIENT_SHARE, at
+ * least 1, so that one client address can never hold more than a
+ * quarter of the threads. Computed when the configuration is loaded.
+ */
+#define DL_MAX_CLIENTS_PER_IP_AUTO (-1)
+#define DL_CLIENT_SHARE 4
 
 /* listen(2) backlog of a socket dlfcgi opens itself. */
 #define DL_LISTEN_BACKLOG 1024
@@ -51,7 +68,8 @@
 /* mime.types: longest line, extension and type we keep. */
 #define DL_MIME_LINE_MAX 1024
 #define DL_MIME_EXT_MAX 32
-#define DL_MIME_TYPE_MAX 128
+#define DL_MIME_TYPE_MAX (DL_MEDIA_TYPE_MAX + 1) /* with its NUL */
+/* Extensions kept from mime.types; later lines are ignored (warned). */
 #define DL_MIME_ENTRIES_MAX 65536
 
 /* Response headers of one request are formatted into this buffer. */

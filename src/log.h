@@ -2,6 +2,7 @@
 #define DLFCGI_LOG_H
 
 #include <stdarg.h>
+#include <stddef.h>
 
 enum log_dest {
 	LOG_DEST_STDERR,
@@ -26,7 +27,21 @@ void log_procinit(const char *role);
 /* Lowest priority that is printed (LOG_INFO by default). */
 void log_setlevel(int prio);
 
-/* log_warn appends ": strerror(errno)"; the x forms do not. */
+/*
+ * Copies s to out (outlen bytes, always terminated), every byte that is
+ * not printable ASCII (controls, DEL, bytes >= 0x80) written as \xHH,
+ * so that a line holds no CR, LF or terminal escape whatever a peer
+ * sent. Pure. Every log line goes through it; fields of a request are
+ * escaped first with accesslog_escape(), which also escapes quotes and
+ * backslashes. Returns out.
+ */
+const char *log_sanitize(const char *s, char *out, size_t outlen);
+
+/*
+ * Lines are never waited for: a line the destination has no room for
+ * (stderr a pipe nobody reads, syslog daemon stalled) is dropped and
+ * counted, and the count is logged before the next line that passes.
+ * log_warn appends ": strerror(errno)"; the x forms do not. */
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

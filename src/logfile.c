@@ -3,20 +3,60 @@
  */
 #include "autoconfig.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "logfile.h"
 
-#define LOGFILE_FLAGS (O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC)
+/*
+ * O_NONBLOCK: open(2) of a FIFO without a reader fails (ENXIO) instead
+ * of waiting for one; a regular file ignores the flag.
+ */
+#define LOGFILE_FLAGS (O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NONBLOCK)
+
+/* Opens path; only a regular file is kept (else EINVAL). */
+static int
+logfile_open_fd(const char *path)
+{
+	struct stat st;
+	int fd = open(path, LOGFILE_FLAGS, 0640);
+
+	if (fd == -1) {
+		if (errno == ENXIO) /* a FIFO without a reader */
+			errno = EINVAL;
+		return -1;
+	}
+	if (fstat(fd, &st) == -1) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		errno = EINVAL;
+		return -1;
+	}
+	return fd;
+}
+
+const char *
+logfile_strerror(int err)
+{
+	return err == EINVAL ? "not a regular file" : strerror(err);
+}
 
 int
 logfile_open(struct logfile *lf, const char *path)
 {
-	int fd = open(path, LOGFILE_FLAGS, 0640);
+	int fd = logfile_open_fd(path);
 
 	if (fd == -1)
 		return -1;
@@ -34,7 +74,7 @@ logfile_reopen(struct logfile *lf)
 
 	if (lf->fd == -1)
 		return 0;
-	if ((fd = open(lf->path, LOGFILE_FLAGS, 0640)) == -1)
+	if ((fd = logfile_open_fd(lf->path)) == -1)
 		return -1;
 	if (dup2(fd, lf->fd) == -1) {
 		e = errno;

@@ -19,10 +19,19 @@ struct logfile {
 		-1, "" \
 	}
 
-/* Opens (creating, mode 0640) path. Returns 0, or -1 with errno. */
+/*
+ * Opens (creating, mode 0640) path, never blocking: a FIFO, a terminal
+ * or a device is refused (EINVAL), since writing to one could block
+ * every thread that logs. Returns 0, or -1 with errno.
+ */
 int logfile_open(struct logfile *lf, const char *path);
-/* Reopens lf->path onto lf->fd. Returns 0, or -1 with errno. */
+/*
+ * Reopens lf->path onto lf->fd (SIGUSR1), with the same checks; on an
+ * error lf->fd still writes to the previous file. 0, or -1 with errno.
+ */
 int logfile_reopen(struct logfile *lf);
+/* strerror(err), naming the refusal of a file that is not regular. */
+const char *logfile_strerror(int err);
 /* Writes one line (len bytes, ending in '\n'); errors are dropped. */
 void logfile_write(const struct logfile *lf, const char *line, size_t len);
 /* The current UTC time as "2026-11-28T06:25:48Z" (21 bytes + NUL). */

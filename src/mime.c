@@ -43,18 +43,19 @@ mime_cmp_seq(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+/* Adds one mapping: 0, 1 if the table is full, -1 with errno. */
 static int
 mime_add(struct mime_table *t, const char *type, const char *ext)
 {
 	struct mime_entry *nv;
 
+	if (t->n == DL_MIME_ENTRIES_MAX)
+		return 1;
 	if (t->n == t->cap) {
 		size_t ncap = t->cap ? t->cap * 2 : 256;
 
-		if (ncap > DL_MIME_ENTRIES_MAX) {
-			errno = EFBIG;
-			return -1;
-		}
+		if (ncap > DL_MIME_ENTRIES_MAX)
+			ncap = DL_MIME_ENTRIES_MAX;
 		if ((nv = reallocarray(t->v, ncap, sizeof(*nv))) == NULL)
 			return -1;
 		t->v = nv;
@@ -73,8 +74,7 @@ mime_type_ok(const char *s)
 {
 	const char *slash = strchr(s, '/');
 
-	if (slash == NULL || slash == s || slash[1] == '\0' ||
-	    strlen(s) >= DL_MIME_TYPE_MAX)
+	if (slash == NULL || slash == s || slash[1] == '\0')
 		return 0;
 	for (; *s != '\0'; s++)
 		if (!isgraph((unsigned char)*s) || *s == ';' || *s == '"')
@@ -90,7 +90,7 @@ mime_load(const char *file, FILE *errfp)
 	FILE *fp = NULL;
 	unsigned lineno = 0;
 	size_t i, j;
-	int e;
+	int e, full = 0;
 
 	if ((t = calloc(1, sizeof(*t))) == NULL)
 		return NULL;
@@ -98,7 +98,7 @@ mime_load(const char *file, FILE *errfp)
 		return t;
 	if ((fp = fopen(file, "re")) == NULL)
 		goto fail;
-	while (fgets(line, sizeof(line), fp) != NULL) {
+	while (!full && fgets(line, sizeof(line), fp) != NULL) {
 		lineno++;
 		if (strchr(line, '\n') == NULL && !feof(fp)) {
 			fprintf(errfp,
@@ -120,11 +120,28 @@ mime_load(const char *file, FILE *errfp)
 			    file, lineno, type);
 			continue;
 		}
+		/* It goes into Content-Type headers: DL_HEADER_MAX counts it. */
+		if (strlen(type) > DL_MEDIA_TYPE_MAX) {
+			fprintf(errfp,
+			    "dlfcgi: %s:%u: media type of %zu characters, at "
+			    "most %d, skipped\n",
+			    file, lineno, strlen(type), DL_MEDIA_TYPE_MAX);
+			continue;
+		}
 		while ((ext = strtok_r(NULL, " \t\r\n", &save)) != NULL) {
 			if (strlen(ext) >= DL_MIME_EXT_MAX)
 				continue;
-			if (mime_add(t, type, ext) == -1)
+			if ((full = mime_add(t, type, ext)) == -1)
 				goto fail;
+			/* Keep what fits rather than lose the whole table. */
+			if (full) {
+				fprintf(errfp,
+				    "dlfcgi: %s:%u: more than %d extensions: "
+				    "\"%s\" and the rest of the file are "
+				    "ignored\n",
+				    file, lineno, DL_MIME_ENTRIES_MAX, ext);
+				break;
+			}
 		}
 	}
 	if (ferror(fp))

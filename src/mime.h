@@ -7,9 +7,12 @@ struct mime_table;
 
 /*
  * Reads a mime.types(5) file ("type ext ext ...", '#' comments). Lines
- * that do not parse are reported to errfp as "dlfcgi: FILE:LINE: ..."
- * and skipped. Returns a table (never NULL; empty when file is NULL),
- * or NULL with errno set if file cannot be read.
+ * that do not parse, and types longer than DL_MEDIA_TYPE_MAX, are
+ * reported to errfp as "dlfcgi: FILE:LINE: ..." and skipped. The first
+ * DL_MIME_ENTRIES_MAX extensions are kept; where the file has more, the
+ * line of the first one left out is reported and the rest ignored.
+ * Returns a table (never NULL; empty when file is NULL), or NULL with
+ * errno set if file cannot be read.
  */
 struct mime_table *mime_load(const char *file, FILE *errfp);
 

@@ -471,15 +471,18 @@ request_log_line(const struct request_log *rl)
 	    .ms = (long)(scoreboard_now_ms() - rl->start_ms),
 	    .reason = rl->reason,
 	};
-	char path[512];
+	char path[512], client[192], method[96];
 
 	accesslog_write(&e);
+	/* Peer-supplied fields escaped as in the access log. */
+	accesslog_escape_token(rl->client, client, sizeof(client));
+	accesslog_escape_token(rl->method, method, sizeof(method));
 	if (rl->reason != NULL)
-		log_info("%s \"%s %s\" %d: %s", rl->client, rl->method,
+		log_info("%s \"%s %s\" %d: %s", client, method,
 		    accesslog_escape(rl->path, path, sizeof(path)), rl->status,
 		    rl->reason);
 	else if (!accesslog_enabled())
-		log_debug("%s \"%s %s\" %d %jd", rl->client, rl->method,
+		log_debug("%s \"%s %s\" %d %jd", client, method,
 		    accesslog_escape(rl->path, path, sizeof(path)), rl->status,
 		    (intmax_t)rl->sent);
 }

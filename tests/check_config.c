@@ -22,6 +22,11 @@
 #include "limits.h"
 
 #define NELEM(a) ((int)(sizeof(a) / sizeof((a)[0])))
+/* Long strings for the bounds of the keys that end up in headers. */
+#define X8 "xxxxxxxx"
+#define X16 X8 X8
+#define X32 X16 X16
+#define X64 X32 X32
 
 static char cfg_dir[96];
 static char cfg_file[128];
@@ -148,7 +153,8 @@ START_TEST(test_defaults)
 	ck_assert_ptr_null(c.user);
 	ck_assert_ptr_null(c.group);
 	ck_assert_uint_eq(c.nallowed_peers, 2);
-	ck_assert_int_eq(c.max_clients_per_ip, 0);
+	/* a fair share: 2 workers x 16 threads / DL_CLIENT_SHARE */
+	ck_assert_int_eq(c.max_clients_per_ip, 8);
 	ck_assert_int_eq(c.max_conns_per_file_per_ip, 0);
 	ck_assert_int_eq(c.rate_per_ip, 0);
 	ck_assert_int_eq(c.rate_burst, 10);
@@ -278,6 +284,26 @@ START_TEST(test_every_key)
 }
 END_TEST
 
+/* The longest strings that go into headers are accepted. */
+START_TEST(test_header_strings_at_bound)
+{
+	struct dl_config c;
+	char *rep;
+
+	ck_assert_int_eq(
+	    load_text("root = \"$D\";\n"
+		      "default_type = \"text/" X64 X32 X16 X8 "xx\";\n"
+		      "cache_control = \"" X64 X64 X64 X64 "\";\n",
+		&c, &rep),
+	    0);
+	ck_assert_str_eq(rep, "");
+	ck_assert_uint_eq(strlen(c.default_type), DL_MEDIA_TYPE_MAX);
+	ck_assert_uint_eq(strlen(c.cache_control), DL_HEADER_VALUE_MAX);
+	free(rep);
+	config_free(&c);
+}
+END_TEST
+
 START_TEST(test_inline_disposition)
 {
 	struct dl_config c;
@@ -313,6 +339,7 @@ START_TEST(test_defaults_free)
 	ck_assert_int_eq(c.request_timeout, 30);
 	ck_assert_int_eq(c.send_timeout, 60);
 	ck_assert(!c.follow_symlinks && !c.serve_hidden && !c.hide_forbidden);
+	ck_assert_int_eq(c.max_clients_per_ip, DL_MAX_CLIENTS_PER_IP_AUTO);
 	config_free(&c);
 	ck_assert_ptr_null(c.mime_types);
 	ck_assert_ptr_null(c.default_type);
@@ -335,6 +362,45 @@ START_TEST(test_load_twice)
 		free(rep);
 		config_free(&c);
 	}
+}
+END_TEST
+
+/*
+ * max_clients_per_ip: not set, a fair share of workers x threads (at
+ * least 1); set, what the file says, 0 (off) included.
+ */
+static const struct {
+	const char *text; /* after root */
+	int want;
+} share_rows[] = {
+    {"", 8},
+    {"workers = 0;\nthreads = 1;\n", 1},
+    {"workers = 0;\nthreads = 16;\n", 4},
+    {"workers = 1;\nthreads = 3;\n", 1},
+    {"workers = 1;\nthreads = 4;\n", 1},
+    {"workers = 2;\nthreads = 4;\n", 2},
+    {"threads = 5;\nworkers = 3;\n", 3},
+    {"workers = 4;\nthreads = 64;\n", 64},
+    {"workers = 256;\nthreads = 1024;\n", 65536},
+    {"max_clients_per_ip = 0;\n", 0},
+    {"max_clients_per_ip = 0;\nworkers = 8;\n", 0},
+    {"max_clients_per_ip = 100;\n", 100},
+    {"workers = 1;\nthreads = 1;\nmax_clients_per_ip = 3;\n", 3},
+};
+
+START_TEST(test_fair_share)
+{
+	struct dl_config c;
+	char *rep, text[256];
+
+	snprintf(text, sizeof(text), "root = \"$D\";\n%s", share_rows[_i].text);
+	ck_assert_int_eq(load_text(text, &c, &rep), 0);
+	ck_assert_str_eq(rep, "");
+	ck_assert_int_eq(c.max_clients_per_ip, share_rows[_i].want);
+	ck_assert_int_eq(config_fair_share(&c),
+	    (c.workers ? c.workers : 1) * c.threads / DL_CLIENT_SHARE ?: 1);
+	free(rep);
+	config_free(&c);
 }
 END_TEST
 
@@ -398,6 +464,8 @@ static const struct {
     I(min_rate_window, "86400", 86400),
     E(min_rate_window, "0", "1 and 86400", "0"),
     I(max_duration, "2147483647", 2147483647),
+    I(max_clients_per_ip, "2147483647", 2147483647),
+    E(max_clients_per_ip, "-1", "0 and 2147483647", "-1"),
     E(max_duration, "-1", "0 and 2147483647", "-1"),
     L(limit_rate, "1099511627776L", 1099511627776LL),
     L(limit_rate, "7", 7),
@@ -546,6 +614,14 @@ static const struct {
     {"root = \"$D\";\ndefault_type = \"text/plain\\n\";\n", 2,
 	"default_type \"text/plain\n\" is not a media type such as "
 	"\"application/octet-stream\""},
+    /* strings that end up in a header: bounded (DL_MEDIA_TYPE_MAX) */
+    {"root = \"$D\";\ndefault_type = \"text/" X64 X32 X16 X8 "xxx\";\n", 2,
+	"default_type is 128 characters long, at most 127"},
+    {"root = \"$D\";\ndefault_type = \"text/" X64 X64 X64 X64 X64 X64 X64 X64
+     "\";\n",
+	2, "default_type is 517 characters long, at most 127"},
+    {"root = \"$D\";\ncache_control = \"" X64 X64 X64 X64 "x\";\n", 2,
+	"cache_control must be 1 to 256 characters"},
     /* the other string checks */
     {"root = \"$D\";\ndisposition = \"download\";\n", 2,
 	"disposition must be \"none\", \"attachment\" or \"inline\", not "
@@ -710,6 +786,63 @@ START_TEST(test_file_is_directory)
 }
 END_TEST
 
+/*
+ * A log that exists must be a regular file: a FIFO blocks open(2) (and
+ * the master with it, at SIGUSR1), a FIFO, terminal or device can block
+ * writes. A file that does not exist yet is fine: it is created.
+ */
+START_TEST(test_log_not_regular)
+{
+	struct dl_config c;
+	char *rep, path[160], want[1024];
+
+	snprintf(path, sizeof(path), "%s/fifo", cfg_dir);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	ck_assert_int_eq(load_text("root = \"$D\";\n"
+				   "error_log = \"$D/fifo\";\n"
+				   "access_log = \"$D\";\n"
+				   "\n"
+				   "",
+			     &c, &rep),
+	    2);
+	snprintf(want, sizeof(want),
+	    "dlfcgi: %1$s:2: error_log \"%2$s/fifo\" is a FIFO, not a regular "
+	    "file (a log that is not a regular file could block dlfcgi)\n"
+	    "dlfcgi: %1$s:3: access_log \"%2$s\" is a directory, not a "
+	    "regular file (a log that is not a regular file could block "
+	    "dlfcgi)\n",
+	    cfg_file, cfg_dir);
+	ck_assert_str_eq(rep, want);
+	free(rep);
+
+	ck_assert_int_eq(load_text("root = \"$D\";\n"
+				   "error_log = \"/dev/null\";\n"
+				   "access_log = \"$D/fifo\";\n",
+			     &c, &rep),
+	    2);
+	snprintf(want, sizeof(want),
+	    "dlfcgi: %1$s:2: error_log \"/dev/null\" is a character device, "
+	    "not a regular file (a log that is not a regular file could "
+	    "block dlfcgi)\n"
+	    "dlfcgi: %1$s:3: access_log \"%2$s/fifo\" is a FIFO, not a "
+	    "regular file (a log that is not a regular file could block "
+	    "dlfcgi)\n",
+	    cfg_file, cfg_dir);
+	ck_assert_str_eq(rep, want);
+	free(rep);
+
+	/* absent (created at start) or regular: fine */
+	ck_assert_int_eq(load_text("root = \"$D\";\n"
+				   "error_log = \"$D/new.log\";\n"
+				   "access_log = \"$D/t.conf\";\n",
+			     &c, &rep),
+	    0);
+	ck_assert_str_eq(rep, "");
+	free(rep);
+	config_free(&c);
+}
+END_TEST
+
 /* chmod 000 does not stop root: only meaningful as another user. */
 START_TEST(test_unreadable_files)
 {
@@ -764,6 +897,8 @@ suite_config(void)
 	tcase_add_test(tc, test_inline_disposition);
 	tcase_add_test(tc, test_defaults_free);
 	tcase_add_test(tc, test_load_twice);
+	tcase_add_test(tc, test_header_strings_at_bound);
+	tcase_add_loop_test(tc, test_fair_share, 0, NELEM(share_rows));
 
 	tcase_add_loop_test(tl, test_limit, 0, NELEM(limit_rows));
 
@@ -774,6 +909,7 @@ suite_config(void)
 	tcase_add_test(te, test_missing_file);
 	tcase_add_test(te, test_file_is_directory);
 	tcase_add_test(te, test_unreadable_files);
+	tcase_add_test(te, test_log_not_regular);
 
 	suite_add_tcase(s, tc);
 	suite_add_tcase(s, tl);

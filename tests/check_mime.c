@@ -212,6 +212,58 @@ START_TEST(test_many_entries)
 }
 END_TEST
 
+/*
+ * More extensions than DL_MIME_ENTRIES_MAX: the first ones are kept
+ * (first line wins, as always), the line of the first one left out is
+ * reported, the rest ignored; the table is not dropped.
+ */
+START_TEST(test_too_many_entries)
+{
+	struct mime_table *t;
+	char *text, *rep, name[32], type[32], want[256];
+	size_t n = 0, cap = 4 * 1024 * 1024;
+	int i, lines = DL_MIME_ENTRIES_MAX / 2 + 100;
+
+	text = malloc(cap);
+	ck_assert_ptr_nonnull(text);
+	/* two extensions a line: the limit falls inside a line */
+	n += (size_t)snprintf(text + n, cap - n, "text/x-odd odd\n");
+	for (i = 0; i < lines; i++)
+		n += (size_t)snprintf(
+		    text + n, cap - n, "application/x-t%d a%d b%d\n", i, i, i);
+	ck_assert_uint_lt(n, cap);
+	t = load_n(text, n, &rep);
+	ck_assert_ptr_nonnull(t);
+	/*
+	 * Line 1 has one, then two a line: line k + 2 holds entries 2k + 2
+	 * and 2k + 3, so entry 65537 is "b32767" on line 32769.
+	 */
+	snprintf(want, sizeof(want),
+	    "dlfcgi: %s:%d: more than %d extensions: \"b%d\" and the rest of "
+	    "the file are ignored\n",
+	    mfile, DL_MIME_ENTRIES_MAX / 2 + 1, DL_MIME_ENTRIES_MAX,
+	    DL_MIME_ENTRIES_MAX / 2 - 1);
+	ck_assert_str_eq(rep, want);
+	ck_assert_uint_eq(mime_count(t), DL_MIME_ENTRIES_MAX);
+	ck_assert_str_eq(mime_lookup(t, "f.odd", DEF), "text/x-odd");
+	ck_assert_str_eq(mime_lookup(t, "f.a0", DEF), "application/x-t0");
+	i = DL_MIME_ENTRIES_MAX / 2 - 1;
+	snprintf(name, sizeof(name), "f.a%d", i);
+	snprintf(type, sizeof(type), "application/x-t%d", i);
+	ck_assert_str_eq(mime_lookup(t, name, DEF), type);
+	/* the one that did not fit, and everything after it */
+	snprintf(name, sizeof(name), "f.b%d", i);
+	ck_assert_str_eq(mime_lookup(t, name, DEF), DEF);
+	snprintf(name, sizeof(name), "f.a%d", i + 1);
+	ck_assert_str_eq(mime_lookup(t, name, DEF), DEF);
+	snprintf(name, sizeof(name), "f.b%d", lines - 1);
+	ck_assert_str_eq(mime_lookup(t, name, DEF), DEF);
+	mime_free(t);
+	free(rep);
+	free(text);
+}
+END_TEST
+
 START_TEST(test_system_table)
 {
 	struct mime_table *t;
@@ -356,8 +408,9 @@ START_TEST(test_bad_lines)
 	    "dlfcgi: %1$s:5: \"nosub/\" is not a media type, skipped\n"
 	    "dlfcgi: %1$s:6: \"text/x;charset=utf-8\" is not a media type, "
 	    "skipped\n"
-	    "dlfcgi: %1$s:7: \"%2$s\" is not a media type, skipped\n",
-	    mfile, type);
+	    "dlfcgi: %1$s:7: media type of %2$zu characters, at most %3$d, "
+	    "skipped\n",
+	    mfile, strlen(type), DL_MEDIA_TYPE_MAX);
 	ck_assert_str_eq(rep, want);
 	ck_assert_uint_eq(mime_count(t), 2);
 	ck_assert_str_eq(mime_lookup(t, "a.txt", DEF), "text/plain");
@@ -431,6 +484,7 @@ suite_mime(void)
 	tcase_add_test(tc, test_count);
 	tcase_add_test(tc, test_empty_file);
 	tcase_add_test(tc, test_many_entries);
+	tcase_add_test(tc, test_too_many_entries);
 	tcase_add_test(tc, test_system_table);
 
 	tcase_add_test(tl, test_line_fits);
