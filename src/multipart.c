@@ -9,7 +9,20 @@
 #include <inttypes.h>
 #include <stdio.h>
 
+#include "limits.h"
 #include "multipart.h"
+
+/*
+ * The longest part header: a media type of DL_MEDIA_TYPE_MAX bytes
+ * (what `dlfcgi -t` and the mime.types reader let through) and three
+ * 19-digit offsets. MULTIPART_HEADER_MAX must hold it and its NUL.
+ */
+#define MULTIPART_PART_MAX                                                    \
+	(sizeof(                                                              \
+	     "\r\n--\r\nContent-Type: \r\nContent-Range: bytes -/\r\n\r\n") + \
+	    (MULTIPART_BOUNDARY_LEN - 1) + DL_MEDIA_TYPE_MAX + 3 * 19)
+_Static_assert(MULTIPART_PART_MAX <= MULTIPART_HEADER_MAX,
+    "MULTIPART_HEADER_MAX holds the longest part header");
 
 int
 multipart_boundary(char b[MULTIPART_BOUNDARY_LEN])

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include <unistd.h>
 
 #include "accesslog.h"
+#include "client.h"
 #include "cond.h"
 #include "disposition.h"
 #include "etag.h"
@@ -24,6 +26,7 @@
 #include "limits.h"
 #include "log.h"
 #include "multipart.h"
+#include "outq.h"
 #include "path.h"
 #include "range.h"
 #include "request.h"
@@ -31,6 +34,36 @@
 
 #define ALLOW_METHODS "GET, HEAD, OPTIONS"
 #define REQUEST_416_BODY "416 Range Not Satisfiable\n"
+
+_Static_assert(CLIENT_KEY_LEN <= SB_CLIENT_LEN,
+    "a client key fits a scoreboard slot whole");
+
+/*
+ * The longest headers request_headers() can format, from the bounds of
+ * what goes into them; DL_HEADER_MAX must hold them. Numbers are at
+ * most 19 digits (off_t, intmax_t), a file name at most NAME_MAX bytes
+ * (the kernel opened it), and in Content-Disposition every byte of the
+ * name may take 1 byte in filename and 3 in filename*.
+ */
+#define REQUEST_NUM_MAX 19
+#define REQUEST_DISPOSITION_MAX                                       \
+	(sizeof("attachment; filename=\"\"; filename*=UTF-8''") - 1 + \
+	    4 * NAME_MAX)
+#define REQUEST_HEADERS_MAX                                                   \
+	(sizeof("Status: 206 Partial Content\r\n") - 1 +                      \
+	    sizeof("Content-Type: multipart/byteranges; boundary=\r\n") - 1 + \
+	    MULTIPART_BOUNDARY_LEN + DL_MEDIA_TYPE_MAX +                      \
+	    sizeof("Content-Length: \r\n") - 1 + REQUEST_NUM_MAX +            \
+	    sizeof("Content-Range: bytes -/\r\n") - 1 + 3 * REQUEST_NUM_MAX + \
+	    sizeof("Last-Modified: \r\n") - 1 + HTTPDATE_LEN +                \
+	    sizeof("ETag: \r\nAccept-Ranges: bytes\r\n") - 1 + ETAG_LEN +     \
+	    sizeof("Cache-Control: \r\n") - 1 + DL_HEADER_VALUE_MAX +         \
+	    sizeof("Content-Disposition: \r\n") - 1 +                         \
+	    REQUEST_DISPOSITION_MAX +                                         \
+	    sizeof("X-Content-Type-Options: nosniff\r\n"                      \
+		   "X-Accel-Buffering: no\r\n\r\n"))
+_Static_assert(REQUEST_HEADERS_MAX <= DL_HEADER_MAX,
+    "DL_HEADER_MAX holds the longest headers the configuration allows");
 
 /* What one request did, for its log line, and its transfer state. */
 struct request_log {
@@ -42,6 +75,7 @@ struct request_log {
 	const char *range;  /* Range header of a 206, or NULL */
 	const char *reason; /* why it was refused or aborted, or NULL */
 	int retry_after;    /* seconds, for 429 and 503 */
+	bool zerocopy;	    /* the body goes out by sendfile(2) */
 	struct sb_slot *slot;
 	const struct dl_config *cfg;
 	int64_t start_ms;
@@ -154,12 +188,18 @@ struct request_plan {
 	off_t length;	/* Content-Length */
 };
 
-/* The headers of a file response (200, 206, 304, 416). */
+/*
+ * Formats the headers of a file response (200, 206, 304, 416) into h
+ * (DL_HEADER_MAX bytes) and sets *len. Returns -1 with *why set if they
+ * do not fit, which REQUEST_HEADERS_MAX rules out for every
+ * configuration that `dlfcgi -t` accepts.
+ */
 static int
-request_headers(const struct request_env *env, struct fcgi_conn *c,
-    const char *path, const struct stat *st, const struct request_plan *pl)
+request_headers(const struct request_env *env, const char *path,
+    const struct stat *st, const struct request_plan *pl, char *h, size_t *len,
+    const char **why)
 {
-	char h[DL_HEADER_MAX], date[HTTPDATE_LEN], disp[DL_HEADER_MAX / 2];
+	char date[HTTPDATE_LEN], disp[REQUEST_DISPOSITION_MAX + 1];
 	const struct dl_config *cfg = env->cfg;
 	size_t off = 0;
 
@@ -190,17 +230,22 @@ request_headers(const struct request_env *env, struct fcgi_conn *c,
 	if (cfg->cache_control != NULL)
 		hdr_add(h, &off, "Cache-Control: %s\r\n", cfg->cache_control);
 	if (cfg->disposition_type != DISPOSITION_NONE && pl->status != 304 &&
-	    pl->status != 416 &&
-	    disposition_format(
-		cfg->disposition_type, path, disp, sizeof(disp)) == 0)
+	    pl->status != 416) {
+		if (disposition_format(cfg->disposition_type, path, disp,
+			sizeof(disp)) == -1) {
+			*why = "Content-Disposition too long";
+			return -1;
+		}
 		hdr_add(h, &off, "Content-Disposition: %s\r\n", disp);
+	}
 	if (hdr_add(h, &off,
 		"X-Content-Type-Options: nosniff\r\n"
 		"X-Accel-Buffering: no\r\n\r\n") == -1) {
-		errno = ENOBUFS;
+		*why = "response headers too long";
 		return -1;
 	}
-	return fcgi_write(c, h, off);
+	*len = off;
+	return 0;
 }
 
 /*
@@ -213,13 +258,14 @@ static int
 request_pace(struct request_log *rl)
 {
 	const struct dl_config *cfg = rl->cfg;
-	int64_t now = scoreboard_now_ms(), due;
+	int64_t now = scoreboard_now_ms(), due, end = INT64_MAX;
 	struct timespec ts;
 
 	__atomic_store_n(&rl->slot->sent, (int64_t)rl->sent, __ATOMIC_RELAXED);
 	__atomic_store_n(&rl->slot->progress_ms, now, __ATOMIC_RELAXED);
-	if (cfg->max_duration > 0 &&
-	    now - rl->start_ms >= (int64_t)cfg->max_duration * 1000) {
+	if (cfg->max_duration > 0)
+		end = rl->start_ms + (int64_t)cfg->max_duration * 1000;
+	if (now >= end) {
 		rl->reason = "max_duration reached";
 		return -1;
 	}
@@ -239,17 +285,30 @@ request_pace(struct request_log *rl)
 		due = rl->thr_ms +
 		    (int64_t)((rl->sent - cfg->limit_rate_after) * 1000 /
 			cfg->limit_rate);
+		/* max_duration is a hard cap: never sleep past it */
+		if (due > end)
+			due = end;
 		if (due > now) {
 			ts.tv_sec = (due - now) / 1000;
 			ts.tv_nsec = (long)((due - now) % 1000) * 1000000;
 			while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
 				;
 		}
+		if (due == end) {
+			rl->reason = "max_duration reached";
+			return -1;
+		}
 	}
 	return 0;
 }
 
-/* True if fd still has the size and mtime it had when opened. */
+/*
+ * True if fd still has the size, mtime and ctime it had when opened.
+ * ctime catches a rewrite that put the old mtime back (touch -d, rsync
+ * --inplace -t); it also changes when the file is unlinked, as by the
+ * rename of a replacement, which leaves these bytes alone: so a change
+ * of ctime that comes with a change of the link count is let pass.
+ */
 static bool
 request_unchanged(int fd, const struct stat *st)
 {
@@ -257,7 +316,10 @@ request_unchanged(int fd, const struct stat *st)
 
 	return fstat(fd, &now) == 0 && now.st_size == st->st_size &&
 	    now.st_mtim.tv_sec == st->st_mtim.tv_sec &&
-	    now.st_mtim.tv_nsec == st->st_mtim.tv_nsec;
+	    now.st_mtim.tv_nsec == st->st_mtim.tv_nsec &&
+	    (now.st_nlink != st->st_nlink ||
+		(now.st_ctim.tv_sec == st->st_ctim.tv_sec &&
+		    now.st_ctim.tv_nsec == st->st_ctim.tv_nsec));
 }
 
 /*
@@ -270,7 +332,7 @@ static int
 request_copy(struct fcgi_conn *c, int fd, const struct stat *st, off_t off,
     off_t len, char *buf, size_t buflen, struct request_log *rl)
 {
-	size_t step = rl->cfg->sendfile ? fcgi_sendfile_step(buflen) : buflen;
+	size_t step = rl->zerocopy ? fcgi_sendfile_step(buflen) : buflen;
 	char esc[512];
 	size_t want;
 	ssize_t n;
@@ -285,7 +347,7 @@ request_copy(struct fcgi_conn *c, int fd, const struct stat *st, off_t off,
 			errno = ESTALE;
 			goto fail;
 		}
-		if (rl->cfg->sendfile) {
+		if (rl->zerocopy) {
 			if (fcgi_sendfile(c, fd, off, want) == -1)
 				goto fail;
 			n = (ssize_t)want;
@@ -344,6 +406,15 @@ request_body(struct fcgi_conn *c, int fd, const struct stat *st,
 	size_t i;
 	int n;
 
+	/*
+	 * With sendfile, only bodies larger than the buffer: a smaller one
+	 * costs one copy, and then its end need not wait for the web
+	 * server to have read it (request_settle).
+	 */
+	rl->zerocopy = rl->cfg->sendfile &&
+	    (pl->status == 200
+		    ? st->st_size
+		    : range_total(pl->ranges, pl->nranges)) > (off_t)buflen;
 	/* Sequential read-ahead: the kernel reads larger chunks ahead. */
 	(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	if (pl->status == 200)
@@ -371,7 +442,45 @@ request_body(struct fcgi_conn *c, int fd, const struct stat *st,
 			return -1;
 		}
 	}
-	/* Bytes of two versions of a file must never pass as one. */
+	return 0;
+}
+
+/*
+ * After the last byte of a body: the file must still be the one the
+ * headers describe, or the response is aborted, so that bytes of two
+ * versions never pass as one (with the old strong ETag). Bytes sent by
+ * sendfile(2) are page-cache pages still referenced from the socket's
+ * send queue until the web server has read them (or, on TCP, they are
+ * acknowledged): a rewrite in that time would change them. So first
+ * wait for the queue to empty, as a blocked write would wait
+ * (send_timeout without progress) and within max_duration. Bytes sent
+ * by pread(2) and write are copies, checked once the last is read.
+ */
+static int
+request_settle(
+    struct fcgi_conn *c, int fd, const struct stat *st, struct request_log *rl)
+{
+	const struct dl_config *cfg = rl->cfg;
+	int64_t end = 0;
+
+	if (rl->zerocopy) {
+		if (cfg->max_duration > 0)
+			end = rl->start_ms + (int64_t)cfg->max_duration * 1000;
+		switch (outq_drain(c->fd, c->send_timeout_ms, end)) {
+		case OUTQ_EMPTY:
+			break;
+		case OUTQ_STALLED:
+			rl->reason = "send_timeout expired";
+			return -1;
+		case OUTQ_DEADLINE:
+			rl->reason = "max_duration reached";
+			return -1;
+		case OUTQ_ERROR:
+			log_warn("ioctl SIOCOUTQ");
+			rl->reason = "read or write error";
+			return -1;
+		}
+	}
 	if (!request_unchanged(fd, st)) {
 		rl->reason = "file changed during transfer";
 		return -1;
@@ -385,7 +494,8 @@ request_body(struct fcgi_conn *c, int fd, const struct stat *st,
  */
 static int
 request_plan(const struct request_env *env, const struct fcgi_conn *c,
-    const char *path, const struct stat *st, struct request_plan *pl)
+    const char *path, const struct stat *st, struct request_plan *pl,
+    const char **why)
 {
 	struct cond_request rq = {
 	    .if_match = fcgi_param(c, "HTTP_IF_MATCH"),
@@ -430,10 +540,16 @@ request_plan(const struct request_env *env, const struct fcgi_conn *c,
 			pl->length = range_total(pl->ranges, 1);
 			break;
 		}
-		if (multipart_boundary(pl->boundary) == -1 ||
-		    (pl->length = multipart_length(pl->boundary, pl->type,
-			 pl->ranges, pl->nranges, st->st_size)) == -1)
+		if (multipart_boundary(pl->boundary) == -1) {
+			*why = "no random bytes for a multipart boundary";
 			return pl->status = 500;
+		}
+		pl->length = multipart_length(pl->boundary, pl->type,
+		    pl->ranges, pl->nranges, st->st_size);
+		if (pl->length == -1) {
+			*why = "multipart part header too long";
+			return pl->status = 500;
+		}
 		break;
 	}
 	return pl->status;
@@ -451,6 +567,8 @@ request_status(enum path_result r, bool hide)
 		return hide ? 404 : 403;
 	case PATH_TOO_LONG:
 		return 414;
+	case PATH_BUSY:
+		return 503;
 	case PATH_ERROR:
 		break;
 	}
@@ -498,10 +616,12 @@ request_handle(const struct request_env *env, struct fcgi_conn *c, char *buf,
 	};
 	struct request_log rl = {0};
 	struct request_plan plan, *pl = &plan;
-	char esc[512];
+	char esc[512], key[CLIENT_KEY_LEN], h[DL_HEADER_MAX];
+	const char *news;
 	struct stat st;
 	enum path_result pr;
-	bool head = false;
+	size_t hlen;
+	bool head;
 	int fd = -1;
 
 	rl.cfg = cfg;
@@ -514,6 +634,10 @@ request_handle(const struct request_env *env, struct fcgi_conn *c, char *buf,
 		rl.method = "-";
 	if (rl.path == NULL)
 		rl.path = "";
+	/* Known before admission: a HEAD refused by a limit gets no body. */
+	head = strcmp(rl.method, "HEAD") == 0;
+	/* The limits count canonical addresses, which fit a slot whole. */
+	client_key(rl.client, key);
 	if (rl.client == NULL)
 		rl.client = "-";
 
@@ -522,12 +646,10 @@ request_handle(const struct request_env *env, struct fcgi_conn *c, char *buf,
 		rl.status = c->refuse_status;
 		rl.reason = c->refuse_reason;
 		rl.retry_after = DL_RETRY_AFTER;
-		head = strcmp(rl.method, "HEAD") == 0;
 		goto answer;
 	}
-	switch (scoreboard_admit(env->sb, slot, rl.client,
-	    cfg->max_clients_per_ip, cfg->rate_per_ip, cfg->rate_burst,
-	    rl.start_ms, &rl.retry_after)) {
+	switch (scoreboard_admit(env->sb, slot, key, cfg->max_clients_per_ip,
+	    cfg->rate_per_ip, cfg->rate_burst, rl.start_ms, &rl.retry_after)) {
 	case SB_GATE_OK:
 		break;
 	case SB_GATE_BUSY:
@@ -541,22 +663,26 @@ request_handle(const struct request_env *env, struct fcgi_conn *c, char *buf,
 		goto answer;
 	}
 
-	if (strcmp(rl.method, "HEAD") == 0)
-		head = true;
-	else if (strcmp(rl.method, "OPTIONS") == 0) {
+	if (strcmp(rl.method, "OPTIONS") == 0) {
 		rl.status = 204;
 		goto answer;
-	} else if (strcmp(rl.method, "GET") != 0) {
+	} else if (!head && strcmp(rl.method, "GET") != 0) {
 		rl.status = 405;
 		goto answer;
 	}
 
 	pr = path_open(env->rootfd, rl.path, &pol, &fd, &st);
+	if ((news = path_resolver_news()) != NULL)
+		log_info("%s", news);
 	rl.status = request_status(pr, cfg->hide_forbidden);
 	if (pr == PATH_ERROR) {
 		log_warn(
 		    "open %s", accesslog_escape(rl.path, esc, sizeof(esc)));
 		rl.reason = "open failed";
+	} else if (pr == PATH_BUSY) {
+		/* a lease being broken: the holder has lease-break-time */
+		rl.retry_after = DL_RETRY_AFTER;
+		rl.reason = "file busy (a lease): open would block";
 	}
 	if (rl.status != 200)
 		goto answer;
@@ -567,16 +693,22 @@ request_handle(const struct request_env *env, struct fcgi_conn *c, char *buf,
 		rl.reason = "max_conns_per_file_per_ip reached";
 		goto answer;
 	}
-	rl.status = request_plan(env, c, rl.path, &st, pl);
+	rl.status = request_plan(env, c, rl.path, &st, pl, &rl.reason);
 	if (rl.status == 412 || rl.status == 500)
 		goto answer;
+	if (request_headers(env, rl.path, &st, pl, h, &hlen, &rl.reason) ==
+	    -1) {
+		rl.status = 500;
+		goto answer;
+	}
 	rl.range = pl->status == 206 ? fcgi_param(c, "HTTP_RANGE") : NULL;
-	if (request_headers(env, c, rl.path, &st, pl) == -1) {
+	if (fcgi_write(c, h, hlen) == -1) {
 		rl.reason = "could not send headers";
 		goto abort;
 	}
 	if (!head && (rl.status == 200 || rl.status == 206) &&
-	    request_body(c, fd, &st, pl, buf, buflen, &rl) == -1)
+	    (request_body(c, fd, &st, pl, buf, buflen, &rl) == -1 ||
+		request_settle(c, fd, &st, &rl) == -1))
 		goto abort;
 	if (!head && rl.status == 416 &&
 	    fcgi_write(c, REQUEST_416_BODY, sizeof(REQUEST_416_BODY) - 1) == -1)

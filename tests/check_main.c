@@ -27,6 +27,8 @@ main(void)
 	srunner_add_suite(sr, suite_httpdate_parse());
 	srunner_add_suite(sr, suite_disposition());
 	srunner_add_suite(sr, suite_fcgi());
+	srunner_add_suite(sr, suite_client());
+	srunner_add_suite(sr, suite_outq());
 	srunner_add_suite(sr, suite_log());
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);

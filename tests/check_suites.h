@@ -17,6 +17,8 @@ Suite *suite_cond(void);
 Suite *suite_httpdate_parse(void);
 Suite *suite_disposition(void);
 Suite *suite_fcgi(void);
+Suite *suite_client(void);
+Suite *suite_outq(void);
 Suite *suite_log(void);
 
 /* rm -rf dir, without a shell (check_tmp.c); fails the test on error. */
