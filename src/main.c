@@ -179,8 +179,10 @@ main(int argc, char *argv[])
 		/* Only the default may be missing (config checks the rest). */
 		fprintf(stderr, "dlfcgi: %s: %s; every file gets %s\n",
 		    m.cfg.mime_types, strerror(errno), m.cfg.default_type);
-		if ((m.mime = mime_load(NULL, stderr)) == NULL)
+		if ((m.mime = mime_load(NULL, stderr)) == NULL) {
+			config_free(&m.cfg);
 			return 1;
+		}
 	}
 	if (check) {
 		printf("dlfcgi: %s: syntax is ok\n", file);
@@ -194,12 +196,12 @@ main(int argc, char *argv[])
 	else if (log_open(m.cfg.error_log) == -1) {
 		fprintf(stderr, "dlfcgi: error_log %s: %s\n", m.cfg.error_log,
 		    strerror(errno));
-		return 1;
+		goto fail;
 	}
 	if (accesslog_open(m.cfg.access_log) == -1) {
 		fprintf(stderr, "dlfcgi: access_log %s: %s\n", m.cfg.access_log,
 		    strerror(errno));
-		return 1;
+		goto fail;
 	}
 	log_procinit(m.cfg.workers == 0 ? "main" : "master");
 	signal(SIGPIPE, SIG_IGN);
@@ -207,8 +209,10 @@ main(int argc, char *argv[])
 	m.rootfd = open(m.cfg.root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (m.rootfd == -1)
 		fatal("open root %s", m.cfg.root);
-	if ((m.lfd = main_socket(&m.cfg)) == -1)
-		return 1;
+	if ((m.lfd = main_socket(&m.cfg)) == -1) {
+		close(m.rootfd);
+		goto fail;
+	}
 	main_drop_privileges(&m.cfg);
 	/* Twice the pool, so a reload can start a whole new generation. */
 	nslots = (size_t)m.cfg.threads *
@@ -248,4 +252,8 @@ main(int argc, char *argv[])
 	mime_free(m.mime);
 	config_free(&m.cfg);
 	return rc;
+fail:
+	mime_free(m.mime);
+	config_free(&m.cfg);
+	return 1;
 }
