@@ -79,6 +79,19 @@ master_alive(const struct master *m, int gen)
 	return n;
 }
 
+/* Workers of older generations, or retired ones, still finishing. */
+static int
+master_draining(const struct master *m)
+{
+	int i, n = 0;
+
+	for (i = 0; i < MASTER_CHILDREN_MAX; i++)
+		if (m->children[i].pid != 0 &&
+		    (m->children[i].gen != m->gen || m->children[i].retired))
+			n++;
+	return n;
+}
+
 /* Workers of the serving generation that still accept (or will). */
 static int
 master_serving(const struct master *m)
@@ -346,6 +359,11 @@ master_reap(struct master *m)
 		master_replace(m, c, failed, how);
 		c->pid = 0;
 	}
+	/* A reload that waited for slots tries again. */
+	if (m->reload_waiting) {
+		m->reload_waiting = false;
+		m_hup = 1;
+	}
 }
 
 /* Reads what the workers reported (SIGUSR2 or not: it is cheap). */
@@ -457,10 +475,11 @@ master_reload(struct master *m)
 	struct dl_config nc;
 	struct mime_table *mime;
 	char *report = NULL;
-	size_t len = 0, need, avail;
+	size_t len = 0, need, avail, serving;
 	FILE *ef;
 	int errors, rootfd, i;
 
+	m->reload_waiting = false;
 	if (m->pending) {
 		log_info("reload: generation %d is still starting; this "
 			 "reload follows once it is ready or has failed",
@@ -494,6 +513,19 @@ master_reload(struct master *m)
 	/* Reserved slots (workers being started) are not free. */
 	need = (size_t)nc.workers * (size_t)nc.threads;
 	avail = scoreboard_count(m->sb, SB_FREE);
+	serving = (size_t)master_serving(m) * (size_t)m->cfg.threads;
+	if (nc.workers > 0 && need > avail &&
+	    need + serving <= scoreboard_nslots(m->sb) &&
+	    master_draining(m) > 0) {
+		/* Fits once the draining workers are gone: retried on exit. */
+		log_info("reload: %zu scoreboard slots needed, %zu free; "
+			 "waiting for %d draining workers",
+		    need, avail, master_draining(m));
+		m->reload_waiting = true;
+		mime_free(mime);
+		config_free(&nc);
+		return;
+	}
 	if (nc.workers == 0 || need > avail) {
 		if (nc.workers == 0)
 			log_warnx("reload: workers = 0 needs a restart; still "
@@ -553,6 +585,7 @@ master_unlisten(struct master *m)
 	if (m->pending) /* its workers got the signal too */
 		master_drop_next(m);
 	m->hup_deferred = false;
+	m->reload_waiting = false;
 }
 
 int

@@ -34,10 +34,11 @@ struct master {
 	int lfd; /* -1 once closed (stopping) */
 	struct scoreboard *sb;
 
-	int gen;      /* the serving generation */
-	int last_gen; /* the newest generation number handed out */
-	bool pending; /* a reload waits for its workers */
-	bool hup_deferred;
+	int gen;	     /* the serving generation */
+	int last_gen;	     /* the newest generation number handed out */
+	bool pending;	     /* a reload waits for its workers */
+	bool hup_deferred;   /* a HUP during a reload: taken after it */
+	bool reload_waiting; /* a HUP waits for draining workers' slots */
 	struct dl_config next_cfg;
 	struct mime_table *next_mime;
 	int next_rootfd;
