@@ -18,6 +18,9 @@
 #define FG_STDIN 5
 #define FG_RESPONDER 1
 
+/* What libfcgi puts before the pairs it read (FCGX_Accept_r). */
+static const char fg_role_entry[] = "FCGI_ROLE=RESPONDER";
+
 /* Where the pairs start in buf: BEGIN_REQUEST and a PARAMS header. */
 #define FG_PAIRS_AT 24
 
@@ -345,13 +348,17 @@ fcgi_guard_strings(struct fcgi_guard *g)
 	if (g->strings)
 		return;
 	/*
-	 * Each string takes at most the bytes of its encoded pair, so w
-	 * never passes the pair being read. As with libfcgi's lookups, a
-	 * name with a NUL matches no name and a value ends at a NUL.
+	 * Each string is libfcgi's "name=value" up to its first NUL: all
+	 * that a lookup can see of it. It takes at most the bytes of its
+	 * encoded pair, so w never passes the pair being read.
 	 */
 	while (fcgi_guard_pair(g, &off, &name, &nlen, &value, &vlen)) {
-		if (memchr(name, '\0', nlen) != NULL)
+		if ((n = strnlen((const char *)name, nlen)) < nlen) {
+			memmove(w, name, n); /* "name" ends at the NUL */
+			w[n] = '\0';
+			w += n + 1;
 			continue;
+		}
 		n = strnlen((const char *)value, vlen);
 		memmove(w, name, nlen);
 		w[nlen] = '=';
@@ -371,6 +378,9 @@ fcgi_guard_param(const struct fcgi_guard *g, const char *name)
 
 	if (!g->strings)
 		return NULL;
+	/* libfcgi's first entry, before the peer's: the role can't be set */
+	if (strncmp(fg_role_entry, name, n) == 0 && fg_role_entry[n] == '=')
+		return &fg_role_entry[n + 1];
 	p = (const char *)g->buf + FG_PAIRS_AT;
 	end = p + g->kept;
 	for (; p < end; p += strlen(p) + 1)

@@ -118,7 +118,11 @@ int fcgi_guard_pair(const struct fcgi_guard *g, size_t *off,
  */
 void fcgi_guard_strings(struct fcgi_guard *g);
 
-/* The value of a parameter after fcgi_guard_strings(), or NULL. */
+/*
+ * The value of a parameter after fcgi_guard_strings(), or NULL: what
+ * FCGX_GetParam() finds in libfcgi's parse of the canonical request
+ * (FCGI_ROLE is RESPONDER, the first pair of a name wins).
+ */
 const char *fcgi_guard_param(const struct fcgi_guard *g, const char *name);
 
 #endif

@@ -618,7 +618,9 @@ START_TEST(test_strings)
 	n += pairn(p + n, "V", 1, "ab\0cd", 5, 1);    /* value with a NUL */
 	n += pair(p + n, "E", "");
 	n += pair(p + n, "X=Y", "z");
+	n += pairn(p + n, "=q\0r", 4, "s", 1, 0);   /* as in libfcgi: "=q" */
 	n += pair(p + n, "REQUEST_METHOD", "POST"); /* the first one wins */
+	n += pair(p + n, "FCGI_ROLE", "FILTER");    /* libfcgi's comes first */
 	begin(&m, 1, 1);
 	rec(&m, T_PARAMS, 1, p, n, 0);
 	rec(&m, T_PARAMS, 1, NULL, 0, 0);
@@ -632,6 +634,8 @@ START_TEST(test_strings)
 	ck_assert_str_eq(fcgi_guard_param(&r.g, "V"), "ab");
 	ck_assert_str_eq(fcgi_guard_param(&r.g, "E"), "");
 	ck_assert_str_eq(fcgi_guard_param(&r.g, "X"), "Y=z");
+	ck_assert_str_eq(fcgi_guard_param(&r.g, ""), "q");
+	ck_assert_str_eq(fcgi_guard_param(&r.g, "FCGI_ROLE"), "RESPONDER");
 	ck_assert_ptr_null(fcgi_guard_param(&r.g, "PATH_INFO"));
 	ck_assert_ptr_null(fcgi_guard_param(&r.g, "REQUEST"));
 	fcgi_guard_strings(&r.g); /* twice: no change */
