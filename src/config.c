@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "config.h"
-#include "limits.h"
+#include "bounds.h"
 #include "listen.h"
 #include "range.h"
 

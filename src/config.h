@@ -6,7 +6,7 @@
 #include <stdio.h>
 
 #include "disposition.h"
-#include "limits.h"
+#include "bounds.h"
 #include "peer.h"
 
 /*

@@ -27,7 +27,7 @@
 #include "fcgi.h"
 #include "fcgi_guard.h"
 #include "peer.h"
-#include "limits.h"
+#include "bounds.h"
 #include "log.h"
 
 /* FastCGI v1.0 §8: record header and types. */

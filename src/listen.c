@@ -16,7 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "limits.h"
+#include "bounds.h"
 #include "listen.h"
 #include "log.h"
 

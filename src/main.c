@@ -20,7 +20,7 @@
 
 #include "accesslog.h"
 #include "config.h"
-#include "limits.h"
+#include "bounds.h"
 #include "listen.h"
 #include "log.h"
 #include "mime.h"

@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 #include "accesslog.h"
-#include "limits.h"
+#include "bounds.h"
 #include "listen.h"
 #include "log.h"
 #include "master.h"

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "limits.h"
+#include "bounds.h"
 #include "mime.h"
 
 struct mime_entry {

@@ -9,7 +9,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 
-#include "limits.h"
+#include "bounds.h"
 #include "multipart.h"
 
 /*

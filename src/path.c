@@ -22,7 +22,7 @@
 #include <linux/openat2.h>
 #endif
 
-#include "limits.h"
+#include "bounds.h"
 #include "path.h"
 
 #define PATH_OPEN_FLAGS (O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)

@@ -23,7 +23,7 @@
 #include "disposition.h"
 #include "etag.h"
 #include "httpdate.h"
-#include "limits.h"
+#include "bounds.h"
 #include "log.h"
 #include "multipart.h"
 #include "outq.h"

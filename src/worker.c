@@ -23,7 +23,7 @@
 
 #include "accesslog.h"
 #include "fcgi.h"
-#include "limits.h"
+#include "bounds.h"
 #include "listen.h"
 #include "log.h"
 #include "worker.h"

@@ -19,7 +19,7 @@
 
 #include "check_suites.h"
 #include "config.h"
-#include "limits.h"
+#include "bounds.h"
 
 #define NELEM(a) ((int)(sizeof(a) / sizeof((a)[0])))
 /* Long strings for the bounds of the keys that end up in headers. */

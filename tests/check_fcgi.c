@@ -45,7 +45,7 @@
 
 #include "check_suites.h"
 #include "fcgi.h"
-#include "limits.h"
+#include "bounds.h"
 
 #define NELEM(a) ((int)(sizeof(a) / sizeof((a)[0])))
 

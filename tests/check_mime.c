@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "check_suites.h"
-#include "limits.h"
+#include "bounds.h"
 #include "mime.h"
 
 #define NELEM(a) ((int)(sizeof(a) / sizeof((a)[0])))

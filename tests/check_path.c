@@ -38,7 +38,7 @@
 #endif
 
 #include "check_suites.h"
-#include "limits.h"
+#include "bounds.h"
 #include "path.h"
 
 #define NELEM(a) ((int)(sizeof(a) / sizeof((a)[0])))

@@ -25,7 +25,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "limits.h"
+#include "bounds.h"
 #include "path.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);

@@ -2,8 +2,8 @@
  * Every default and hard bound of dlfcgi, named in one place.
  * Sizes are bytes, times are seconds.
  */
-#ifndef DLFCGI_LIMITS_H
-#define DLFCGI_LIMITS_H
+#ifndef DLFCGI_BOUNDS_H
+#define DLFCGI_BOUNDS_H
 
 #define DL_DEFAULT_CONFIG SYSCONFDIR "/dlfcgi.conf"
 
