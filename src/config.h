@@ -33,7 +33,7 @@ struct dl_config {
 	char *cache_control; /* Cache-Control value, NULL for none */
 	bool sendfile;	     /* zero-copy body, else pread + write */
 
-	/* the pool (DESIGN.md §1) */
+	/* the pool (doc/DESIGN.md §1) */
 	int workers;	      /* 0: serve in the calling process */
 	int max_requests;     /* recycle a worker after this many; 0 never */
 	int shutdown_timeout; /* seconds TERM waits for running downloads */
@@ -45,7 +45,7 @@ struct dl_config {
 	struct peer_net allowed_peers[DL_PEERS_MAX];
 	size_t nallowed_peers;
 
-	/* limits (DESIGN.md §4); 0 turns each off */
+	/* limits (doc/DESIGN.md §4); 0 turns each off */
 	int max_clients_per_ip; /* not set: config_fair_share() */
 	int max_conns_per_file_per_ip;
 	int rate_per_ip; /* new requests per second per client */

@@ -29,7 +29,7 @@ enum range_result {
 
 /*
  * Parses the Range value s[0..len) (RFC 9110 §14.2) against a
- * representation of size bytes, as DESIGN.md §3 decides: a unit other
+ * representation of size bytes, as doc/DESIGN.md §3 decides: a unit other
  * than "bytes", a syntax error anywhere, a 0-byte representation, or
  * more than max ranges after coalescing (max 0 disables ranges) yield
  * RANGE_IGNORE. Unsatisfiable parts are dropped; if none remain,

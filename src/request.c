@@ -490,7 +490,7 @@ request_settle(
 
 /*
  * Decides status, ranges and length from the conditional and Range
- * headers (RFC 9110 §13.2.2 order, then §14.2; DESIGN.md §3).
+ * headers (RFC 9110 §13.2.2 order, then §14.2; doc/DESIGN.md §3).
  */
 static int
 request_plan(const struct request_env *env, const struct fcgi_conn *c,

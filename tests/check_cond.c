@@ -109,7 +109,7 @@ static const struct cond_row rows[] = {
     {NULL, "\"foo\"", T_IMF, NULL, true, ET, T, NOW, P},
     /* RFC 9110 §13.1.3 "MUST ignore If-Modified-Since if the request
      * contains an If-None-Match header field"; Go (checkIfNoneMatch gives
-     * condTrue for "If-None-Match: ,") and DESIGN.md §3 agree */
+     * condTrue for "If-None-Match: ,") and doc/DESIGN.md §3 agree */
     {NULL, ",", T_IMF, NULL, true, ET, T, NOW, P},
     {NULL, "\"foo\"", NULL, NULL, true, ET, T, NOW, P}, /* RFC 9110 §13.1.2 */
     /* If-Modified-Since: exact second, later, earlier, future, garbage */

@@ -1,7 +1,7 @@
 /*
  * range_parse and range_total against the public vectors of Go, nginx and
- * lighttpd (/work/shared/reference-vectors.md b.1-b.5), adapted where
- * DESIGN.md §3 decides differently: syntax errors and other units are
+ * lighttpd (their sources: doc/DESIGN.md §3.4), adapted where
+ * doc/DESIGN.md §3 decides differently: syntax errors and other units are
  * ignored (200) where Go and nginx answer 416, ranges are sorted and
  * coalesced when they overlap or the gap is under 80 bytes, and a
  * Range on a 0-byte file is ignored.
@@ -168,11 +168,11 @@ static const struct range_row rows[] = {
     {"bytes=25-", 6, 16, U, 0, {{0}}},	  /* lighttpd request.t */
     {"0", 6, 16, I, 0, {{0}}},		  /* lighttpd request.t: "Range: 0" */
 
-    /* DESIGN.md §3: other units, case, whitespace */
+    /* doc/DESIGN.md §3: other units, case, whitespace */
     {"items=0-1", 10, 16, I, 0, {{0}}},	    /* b.6: Go 416, nginx 200 */
-    {"byte=0-1", 10, 16, I, 0, {{0}}},	    /* DESIGN.md §3 */
-    {"bytes0-1", 10, 16, I, 0, {{0}}},	    /* DESIGN.md §3 */
-    {"bytesx=0-1", 10, 16, I, 0, {{0}}},    /* DESIGN.md §3 */
+    {"byte=0-1", 10, 16, I, 0, {{0}}},	    /* doc/DESIGN.md §3 */
+    {"bytes0-1", 10, 16, I, 0, {{0}}},	    /* doc/DESIGN.md §3 */
+    {"bytesx=0-1", 10, 16, I, 0, {{0}}},    /* doc/DESIGN.md §3 */
     {"bytes =0-1", 10, 16, I, 0, {{0}}},    /* no OWS around "=" */
     {"BYTES=0-4", 10, 16, OK, 1, {{0, 4}}}, /* range-unit is case-insensitive */
     {"Bytes=-3", 10, 16, OK, 1, {{7, 9}}},  /* range-unit is case-insensitive */
@@ -183,17 +183,17 @@ static const struct range_row rows[] = {
     {"bytes=,0-1", 10, 16, OK, 1, {{0, 1}}},	      /* empty elements */
     {"bytes=0-1,,", 10, 16, OK, 1, {{0, 1}}},	      /* empty elements */
     {"bytes=,,,,", 10, 16, I, 0, {{0}}},	      /* no element at all */
-    {"bytes=1 2-3", 10, 16, I, 0, {{0}}},	      /* DESIGN.md §3 */
-    {"bytes=0-1;2-3", 10, 16, I, 0, {{0}}},	      /* DESIGN.md §3 */
-    {"bytes=+1-2", 10, 16, I, 0, {{0}}},	      /* DESIGN.md §3 */
-    {"bytes=1-+2", 10, 16, I, 0, {{0}}},	      /* DESIGN.md §3 */
-    {"bytes=-+2", 10, 16, I, 0, {{0}}},		      /* DESIGN.md §3 */
+    {"bytes=1 2-3", 10, 16, I, 0, {{0}}},	      /* doc/DESIGN.md §3 */
+    {"bytes=0-1;2-3", 10, 16, I, 0, {{0}}},	      /* doc/DESIGN.md §3 */
+    {"bytes=+1-2", 10, 16, I, 0, {{0}}},	      /* doc/DESIGN.md §3 */
+    {"bytes=1-+2", 10, 16, I, 0, {{0}}},	      /* doc/DESIGN.md §3 */
+    {"bytes=-+2", 10, 16, I, 0, {{0}}},		      /* doc/DESIGN.md §3 */
     {"bytes=0-1\r\n", 10, 16, I, 0, {{0}}},	      /* CR LF is no OWS */
-    {"bytes=abc", 10, 16, I, 0, {{0}}},		      /* DESIGN.md §3 */
+    {"bytes=abc", 10, 16, I, 0, {{0}}},		      /* doc/DESIGN.md §3 */
     {"bytes=0-1,abc", 10, 16, I, 0, {{0}}},	      /* error anywhere */
-    {"bytes=0-1,100-", 10, 16, OK, 1, {{0, 1}}},      /* DESIGN.md §3 */
+    {"bytes=0-1,100-", 10, 16, OK, 1, {{0, 1}}},      /* doc/DESIGN.md §3 */
     {"bytes=0-0,-0", 11, 16, OK, 1, {{0, 0}}},	      /* -0 dropped */
-    {"bytes=-0,-0", 11, 16, U, 0, {{0}}},	      /* DESIGN.md §3 */
+    {"bytes=-0,-0", 11, 16, U, 0, {{0}}},	      /* doc/DESIGN.md §3 */
     {"bytes=-0", 0, 16, I, 0, {{0}}},	   /* 0-byte file: 200, not 416 */
     {"bytes=0-0", 0, 16, I, 0, {{0}}},	   /* 0-byte file: 200, not 416 */
     {"bytes=abc", 0, 16, I, 0, {{0}}},	   /* 0-byte file */
