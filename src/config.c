@@ -37,21 +37,27 @@ struct conf_key {
 	enum conf_type type;
 	size_t offset;
 	long long min, max; /* CONF_INT only */
-	/* CONF_STRING only: returns NULL or why the value is refused. */
-	const char *(*check)(const char *value, char *buf, size_t buflen);
+	/*
+	 * CONF_STRING only: returns NULL or why the value of key is
+	 * refused, a message that names key (one check may serve two).
+	 */
+	const char *(*check)(
+	    const char *key, const char *value, char *buf, size_t buflen);
 };
 
-static const char *check_root(const char *, char *, size_t);
-static const char *check_listen(const char *, char *, size_t);
-static const char *check_readable(const char *, char *, size_t);
-static const char *check_media_type(const char *, char *, size_t);
-static const char *check_disposition(const char *, char *, size_t);
-static const char *check_header_value(const char *, char *, size_t);
-static const char *check_mode(const char *, char *, size_t);
-static const char *check_user(const char *, char *, size_t);
-static const char *check_group(const char *, char *, size_t);
-static const char *check_log(const char *, char *, size_t);
-static const char *check_path(const char *, char *, size_t);
+static const char *check_root(const char *, const char *, char *, size_t);
+static const char *check_listen(const char *, const char *, char *, size_t);
+static const char *check_readable(const char *, const char *, char *, size_t);
+static const char *check_media_type(const char *, const char *, char *, size_t);
+static const char *check_disposition(
+    const char *, const char *, char *, size_t);
+static const char *check_header_value(
+    const char *, const char *, char *, size_t);
+static const char *check_mode(const char *, const char *, char *, size_t);
+static const char *check_user(const char *, const char *, char *, size_t);
+static const char *check_group(const char *, const char *, char *, size_t);
+static const char *check_log(const char *, const char *, char *, size_t);
+static const char *check_path(const char *, const char *, char *, size_t);
 static void conf_error(FILE *, const char *, const config_setting_t *,
     const char *, ...) __attribute__((format(printf, 4, 5)));
 
@@ -172,15 +178,17 @@ config_free(struct dl_config *cfg)
 }
 
 static const char *
-check_root(const char *v, char *buf, size_t len)
+check_root(const char *key, const char *v, char *buf, size_t len)
 {
 	int fd;
 
-	if (v[0] != '/')
-		return "root must be an absolute path";
+	if (v[0] != '/') {
+		snprintf(buf, len, "%s must be an absolute path", key);
+		return buf;
+	}
 	fd = open(v, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd == -1) {
-		snprintf(buf, len, "root \"%s\": %s", v, strerror(errno));
+		snprintf(buf, len, "%s \"%s\": %s", key, v, strerror(errno));
 		return buf;
 	}
 	close(fd);
@@ -188,20 +196,20 @@ check_root(const char *v, char *buf, size_t len)
 }
 
 static const char *
-check_listen(const char *v, char *buf, size_t len)
+check_listen(const char *key, const char *v, char *buf, size_t len)
 {
 	struct listen_addr a;
 	char why[128];
 
 	if (listen_parse(v, &a, why, sizeof(why)) == -1) {
-		snprintf(buf, len, "listen \"%s\": %s", v, why);
+		snprintf(buf, len, "%s \"%s\": %s", key, v, why);
 		return buf;
 	}
 	return NULL;
 }
 
 static const char *
-check_readable(const char *v, char *buf, size_t len)
+check_readable(const char *key, const char *v, char *buf, size_t len)
 {
 	struct stat st;
 	int fd = open(v, O_RDONLY | O_CLOEXEC);
@@ -214,13 +222,13 @@ check_readable(const char *v, char *buf, size_t len)
 	}
 	if (fd != -1)
 		close(fd);
-	snprintf(buf, len, "mime_types \"%s\": %s", v, strerror(errno));
+	snprintf(buf, len, "%s \"%s\": %s", key, v, strerror(errno));
 	return buf;
 }
 
 /* RFC 9110 §8.3.1: type "/" subtype, tokens; parameters are allowed. */
 static const char *
-check_media_type(const char *v, char *buf, size_t len)
+check_media_type(const char *key, const char *v, char *buf, size_t len)
 {
 	const char *slash = strchr(v, '/');
 	const unsigned char *p;
@@ -232,48 +240,46 @@ check_media_type(const char *v, char *buf, size_t len)
 			goto bad;
 	/* It goes into Content-Type and every multipart part header. */
 	if (strlen(v) > DL_MEDIA_TYPE_MAX) {
-		snprintf(buf, len,
-		    "default_type is %zu characters long, at most %d",
+		snprintf(buf, len, "%s is %zu characters long, at most %d", key,
 		    strlen(v), DL_MEDIA_TYPE_MAX);
 		return buf;
 	}
 	return NULL;
 bad:
 	snprintf(buf, len,
-	    "default_type \"%s\" is not a media type such as "
+	    "%s \"%s\" is not a media type such as "
 	    "\"application/octet-stream\"",
-	    v);
+	    key, v);
 	return buf;
 }
 
 static const char *
-check_disposition(const char *v, char *buf, size_t len)
+check_disposition(const char *key, const char *v, char *buf, size_t len)
 {
 	if (strcmp(v, "none") == 0 || strcmp(v, "attachment") == 0 ||
 	    strcmp(v, "inline") == 0)
 		return NULL;
 	snprintf(buf, len,
-	    "disposition must be \"none\", \"attachment\" or \"inline\", "
+	    "%s must be \"none\", \"attachment\" or \"inline\", "
 	    "not \"%s\"",
-	    v);
+	    key, v);
 	return buf;
 }
 
 /* A header field value of our own: visible ASCII and spaces only. */
 static const char *
-check_header_value(const char *v, char *buf, size_t len)
+check_header_value(const char *key, const char *v, char *buf, size_t len)
 {
 	const unsigned char *p;
 
 	for (p = (const unsigned char *)v; *p != '\0'; p++)
 		if ((*p < 0x20 && *p != '\t') || *p >= 0x7f) {
 			snprintf(buf, len,
-			    "cache_control must be printable ASCII on one "
-			    "line");
+			    "%s must be printable ASCII on one line", key);
 			return buf;
 		}
 	if (*v == '\0' || strlen(v) > DL_HEADER_VALUE_MAX) {
-		snprintf(buf, len, "cache_control must be 1 to %d characters",
+		snprintf(buf, len, "%s must be 1 to %d characters", key,
 		    DL_HEADER_VALUE_MAX);
 		return buf;
 	}
@@ -281,7 +287,7 @@ check_header_value(const char *v, char *buf, size_t len)
 }
 
 static const char *
-check_mode(const char *v, char *buf, size_t len)
+check_mode(const char *key, const char *v, char *buf, size_t len)
 {
 	char *end;
 	unsigned long m;
@@ -290,29 +296,29 @@ check_mode(const char *v, char *buf, size_t len)
 	m = strtoul(v, &end, 8);
 	if (*v < '0' || *v > '7' || errno != 0 || *end != '\0' || m > 0777) {
 		snprintf(buf, len,
-		    "listen_mode must be an octal mode such as \"0660\", "
+		    "%s must be an octal mode such as \"0660\", "
 		    "not \"%s\"",
-		    v);
+		    key, v);
 		return buf;
 	}
 	return NULL;
 }
 
 static const char *
-check_user(const char *v, char *buf, size_t len)
+check_user(const char *key, const char *v, char *buf, size_t len)
 {
 	if (getpwnam(v) == NULL) {
-		snprintf(buf, len, "no such user \"%s\"", v);
+		snprintf(buf, len, "%s \"%s\": no such user", key, v);
 		return buf;
 	}
 	return NULL;
 }
 
 static const char *
-check_group(const char *v, char *buf, size_t len)
+check_group(const char *key, const char *v, char *buf, size_t len)
 {
 	if (getgrnam(v) == NULL) {
-		snprintf(buf, len, "no such group \"%s\"", v);
+		snprintf(buf, len, "%s \"%s\": no such group", key, v);
 		return buf;
 	}
 	return NULL;
@@ -344,47 +350,45 @@ check_log_file(const char *key, const char *v, char *buf, size_t len)
 	return buf;
 }
 
-/* access_log: an absolute path of a regular file. */
+/* access_log: an absolute path of a regular file (key names it). */
 static const char *
-check_path(const char *v, char *buf, size_t len)
+check_path(const char *key, const char *v, char *buf, size_t len)
 {
 	if (v[0] != '/') {
-		snprintf(buf, len,
-		    "a log file must be an absolute path, not "
-		    "\"%s\"",
-		    v);
+		snprintf(buf, len, "%s must be an absolute path, not \"%s\"",
+		    key, v);
 		return buf;
 	}
-	return check_log_file("access_log", v, buf, len);
+	return check_log_file(key, v, buf, len);
 }
 
 /* "syslog", "stderr" or an absolute path. */
 static const char *
-check_log(const char *v, char *buf, size_t len)
+check_log(const char *key, const char *v, char *buf, size_t len)
 {
 	if (strcmp(v, "syslog") == 0 || strcmp(v, "stderr") == 0)
 		return NULL;
 	if (v[0] != '/') {
 		snprintf(buf, len,
-		    "error_log must be \"syslog\", \"stderr\" or an absolute "
+		    "%s must be \"syslog\", \"stderr\" or an absolute "
 		    "path, not \"%s\"",
-		    v);
+		    key, v);
 		return buf;
 	}
-	return check_log_file("error_log", v, buf, len);
+	return check_log_file(key, v, buf, len);
 }
 
 /* allowed_peers = [ "127.0.0.1", "10.0.0.0/8", ... ]; */
 static int
-conf_peers(config_setting_t *s, struct dl_config *cfg, FILE *errfp)
+conf_peers(
+    const char *key, config_setting_t *s, struct dl_config *cfg, FILE *errfp)
 {
 	config_setting_t *e;
 	int i, n = config_setting_length(s), errors = 0;
 
 	if (n > DL_PEERS_MAX) {
-		conf_error(errfp, cfg->file, s,
-		    "allowed_peers has %d entries, at most %d", n,
-		    DL_PEERS_MAX);
+		conf_error(errfp, cfg->file, s, "%s has %d entries, at most %d",
+		    key, n, DL_PEERS_MAX);
 		return 1;
 	}
 	cfg->nallowed_peers = 0;
@@ -394,8 +398,9 @@ conf_peers(config_setting_t *s, struct dl_config *cfg, FILE *errfp)
 		    peer_parse(config_setting_get_string(e),
 			&cfg->allowed_peers[cfg->nallowed_peers]) == -1) {
 			conf_error(errfp, cfg->file, e,
-			    "allowed_peers entries must be addresses or "
-			    "networks such as \"10.0.0.0/8\"");
+			    "%s entries must be addresses or networks such as "
+			    "\"10.0.0.0/8\"",
+			    key);
 			errors++;
 			continue;
 		}
@@ -474,7 +479,7 @@ conf_apply(const struct conf_key *k, config_setting_t *s, struct dl_config *cfg,
 	case CONF_PEERS:
 		if (t != CONFIG_TYPE_ARRAY && t != CONFIG_TYPE_LIST)
 			break;
-		return conf_peers(s, cfg, errfp);
+		return conf_peers(k->name, s, cfg, errfp);
 	case CONF_BOOL:
 		if (t != CONFIG_TYPE_BOOL)
 			break;
@@ -484,7 +489,7 @@ conf_apply(const struct conf_key *k, config_setting_t *s, struct dl_config *cfg,
 		if (t != CONFIG_TYPE_STRING)
 			break;
 		if (k->check != NULL &&
-		    (msg = k->check(config_setting_get_string(s), why,
+		    (msg = k->check(k->name, config_setting_get_string(s), why,
 			 sizeof(why))) != NULL) {
 			conf_error(errfp, cfg->file, s, "%s", msg);
 			return 1;

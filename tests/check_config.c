@@ -11,6 +11,7 @@
 #include <check.h>
 #include <errno.h>
 #include <ftw.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,10 +19,10 @@
 #include <unistd.h>
 
 #include "check_suites.h"
+#include "check_util.h"
 #include "config.h"
 #include "bounds.h"
 
-#define NELEM(a) ((int)(sizeof(a) / sizeof((a)[0])))
 /* Long strings for the bounds of the keys that end up in headers. */
 #define X8 "xxxxxxxx"
 #define X16 X8 X8
@@ -635,15 +636,85 @@ static const struct {
     {"root = \"$D\";\nlisten_mode = \"01777\";\n", 2,
 	"listen_mode must be an octal mode such as \"0660\", not \"01777\""},
     {"root = \"$D\";\nuser = \"no-such-user-dlfcgi\";\n", 2,
-	"no such user \"no-such-user-dlfcgi\""},
+	"user \"no-such-user-dlfcgi\": no such user"},
     {"root = \"$D\";\nlisten_group = \"no-such-group-dlfcgi\";\n", 2,
-	"no such group \"no-such-group-dlfcgi\""},
+	"listen_group \"no-such-group-dlfcgi\": no such group"},
     {"root = \"$D\";\nerror_log = \"relative.log\";\n", 2,
 	"error_log must be \"syslog\", \"stderr\" or an absolute path, not "
 	"\"relative.log\""},
     {"root = \"$D\";\naccess_log = \"stderr\";\n", 2,
-	"a log file must be an absolute path, not \"stderr\""},
+	"access_log must be an absolute path, not \"stderr\""},
 };
+
+/*
+ * Every string validator names the key it checks, whichever key uses
+ * it: one bad value per key, the shared checks (user for user and
+ * listen_owner, group for group and listen_group, log files for
+ * error_log and access_log) under each of their keys.
+ */
+static const struct {
+	const char *key, *value, *msg;
+} key_rows[] = {
+    {"root", "rel", "root must be an absolute path"},
+    {"root", "$D/t.conf", "root \"$D/t.conf\": Not a directory"},
+    {"listen", "foo",
+	"listen \"foo\": expected \"unix:/path\", \"HOST:PORT\" or "
+	"\"[V6]:PORT\""},
+    {"mime_types", "$D/none",
+	"mime_types \"$D/none\": No such file or directory"},
+    {"default_type", "nonsense",
+	"default_type \"nonsense\" is not a media type such as "
+	"\"application/octet-stream\""},
+    {"default_type", "text/" X64 X32 X16 X8 "xxx",
+	"default_type is 128 characters long, at most 127"},
+    {"disposition", "download",
+	"disposition must be \"none\", \"attachment\" or \"inline\", not "
+	"\"download\""},
+    {"cache_control", "a\\tb\\nc",
+	"cache_control must be printable ASCII on one line"},
+    {"cache_control", "", "cache_control must be 1 to 256 characters"},
+    {"listen_mode", "0999",
+	"listen_mode must be an octal mode such as \"0660\", not \"0999\""},
+    {"user", "no-such-user-dlfcgi",
+	"user \"no-such-user-dlfcgi\": no such user"},
+    {"listen_owner", "no-such-user-dlfcgi",
+	"listen_owner \"no-such-user-dlfcgi\": no such user"},
+    {"group", "no-such-group-dlfcgi",
+	"group \"no-such-group-dlfcgi\": no such group"},
+    {"listen_group", "no-such-group-dlfcgi",
+	"listen_group \"no-such-group-dlfcgi\": no such group"},
+    {"error_log", "rel.log",
+	"error_log must be \"syslog\", \"stderr\" or an absolute path, not "
+	"\"rel.log\""},
+    {"access_log", "rel.log",
+	"access_log must be an absolute path, not \"rel.log\""},
+    {"error_log", "$D",
+	"error_log \"$D\" is a directory, not a regular file (a log that "
+	"is not a regular file could block dlfcgi)"},
+    {"access_log", "$D",
+	"access_log \"$D\" is a directory, not a regular file (a log that "
+	"is not a regular file could block dlfcgi)"},
+};
+
+START_TEST(test_check_names_key)
+{
+	struct dl_config c;
+	char *rep, text[1024], msg[512], want[1024];
+	bool root = strcmp(key_rows[_i].key, "root") == 0;
+
+	/* A bad root is the only root: it goes on line 1. */
+	snprintf(text, sizeof(text), "%s%s = \"%s\";\n",
+	    root ? "" : "root = \"$D\";\n", key_rows[_i].key,
+	    key_rows[_i].value);
+	subst(key_rows[_i].msg, msg, sizeof(msg));
+	snprintf(want, sizeof(want), "dlfcgi: %s:%d: %s\n", cfg_file,
+	    root ? 1 : 2, msg);
+	ck_assert_int_eq(load_text(text, &c, &rep), 1);
+	ck_assert_str_eq(rep, want);
+	assert_empty(&c);
+	free(rep);
+}
+END_TEST
 
 START_TEST(test_bad)
 {
@@ -903,6 +974,7 @@ suite_config(void)
 	tcase_add_loop_test(tl, test_limit, 0, NELEM(limit_rows));
 
 	tcase_add_loop_test(te, test_bad, 0, NELEM(bad_rows));
+	tcase_add_loop_test(te, test_check_names_key, 0, NELEM(key_rows));
 	tcase_add_test(te, test_every_error_reported);
 	tcase_add_test(te, test_bad_root_counts_once);
 	tcase_add_test(te, test_too_many_peers);
