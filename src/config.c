@@ -86,7 +86,8 @@ static const struct conf_key conf_keys[] = {
     {"max_requests", CONF_INT, OFF(max_requests), 0, INT_MAX, NULL},
     {"shutdown_timeout", CONF_INT, OFF(shutdown_timeout), 0, DL_TIMEOUT_MAX,
 	NULL},
-    {"queue_timeout", CONF_INT, OFF(queue_timeout), 1, 3600, NULL},
+    {"queue_timeout", CONF_INT, OFF(queue_timeout), 1, DL_QUEUE_TIMEOUT_MAX,
+	NULL},
     {"listen_mode", CONF_STRING, OFF(listen_mode), 0, 0, check_mode},
     {"listen_owner", CONF_STRING, OFF(listen_owner), 0, 0, check_user},
     {"listen_group", CONF_STRING, OFF(listen_group), 0, 0, check_group},
@@ -96,8 +97,8 @@ static const struct conf_key conf_keys[] = {
     {"max_clients_per_ip", CONF_INT, OFF(max_clients_per_ip), 0, INT_MAX, NULL},
     {"max_conns_per_file_per_ip", CONF_INT, OFF(max_conns_per_file_per_ip), 0,
 	INT_MAX, NULL},
-    {"rate_per_ip", CONF_INT, OFF(rate_per_ip), 0, 1000000, NULL},
-    {"rate_burst", CONF_INT, OFF(rate_burst), 1, 1000000, NULL},
+    {"rate_per_ip", CONF_INT, OFF(rate_per_ip), 0, DL_RATE_PER_IP_MAX, NULL},
+    {"rate_burst", CONF_INT, OFF(rate_burst), 1, DL_RATE_BURST_MAX, NULL},
     {"limit_rate", CONF_INT64, OFF(limit_rate), 0, DL_RATE_MAX, NULL},
     {"limit_rate_after", CONF_INT64, OFF(limit_rate_after), 0, LLONG_MAX, NULL},
     {"min_rate", CONF_INT64, OFF(min_rate), 0, DL_RATE_MAX, NULL},
@@ -122,6 +123,12 @@ xstrdup(const char *s)
 void
 config_defaults(struct dl_config *cfg)
 {
+	static const char *const peers[] = DL_ALLOWED_PEERS_DEFAULT;
+	size_t i;
+
+	_Static_assert(sizeof(peers) / sizeof(peers[0]) <= DL_PEERS_MAX,
+	    "DL_ALLOWED_PEERS_DEFAULT fits allowed_peers");
+
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->threads = DL_THREADS_DEFAULT;
 	cfg->buffer_size = DL_BUFFER_SIZE_DEFAULT;
@@ -131,21 +138,22 @@ config_defaults(struct dl_config *cfg)
 	cfg->send_timeout = DL_SEND_TIMEOUT_DEFAULT;
 	cfg->send_buffer = DL_SEND_BUFFER_AUTO;
 	cfg->max_ranges = DL_MAX_RANGES_DEFAULT;
-	cfg->disposition = xstrdup("none");
+	cfg->disposition = xstrdup(DL_DISPOSITION_DEFAULT);
 	cfg->disposition_type = DISPOSITION_NONE;
 	cfg->sendfile = true;
 	cfg->workers = DL_WORKERS_DEFAULT;
 	cfg->shutdown_timeout = DL_SHUTDOWN_TIMEOUT_DEFAULT;
 	cfg->queue_timeout = DL_QUEUE_TIMEOUT_DEFAULT;
-	cfg->listen_mode = xstrdup("0660");
-	cfg->listen_mode_bits = 0660;
-	peer_parse("127.0.0.0/8", &cfg->allowed_peers[0]);
-	peer_parse("::1", &cfg->allowed_peers[1]);
-	cfg->nallowed_peers = 2;
+	cfg->listen_mode = xstrdup(DL_LISTEN_MODE_DEFAULT);
+	cfg->listen_mode_bits =
+	    (unsigned)strtoul(DL_LISTEN_MODE_DEFAULT, NULL, 8);
+	for (i = 0; i < sizeof(peers) / sizeof(peers[0]); i++)
+		if (peer_parse(peers[i], &cfg->allowed_peers[i]) == 0)
+			cfg->nallowed_peers++;
 	cfg->max_clients_per_ip = DL_MAX_CLIENTS_PER_IP_AUTO;
 	cfg->rate_burst = DL_RATE_BURST_DEFAULT;
 	cfg->min_rate_window = DL_MIN_RATE_WINDOW_DEFAULT;
-	cfg->error_log = xstrdup("syslog");
+	cfg->error_log = xstrdup(DL_ERROR_LOG_DEFAULT);
 }
 
 int

@@ -36,11 +36,6 @@
 #define FCGI_TYPE_STDOUT 6
 #define FCGI_HEADER_LEN 8
 
-/* Bytes of the request read per recv(2). */
-#define FCGI_RECV_CHUNK 4096
-/* Longest back-off after accept(2) errors in a row, milliseconds. */
-#define FCGI_ACCEPT_BACKOFF_MAX_MS 256
-
 int
 fcgi_global_init(void)
 {
@@ -376,7 +371,7 @@ fcgi_accept_failed(struct fcgi_conn *c, int err)
 		errno = err;
 		log_warn("accept on the FastCGI socket (retrying)");
 	}
-	if (c->accept_errors < 16)
+	if (c->accept_errors < FCGI_ACCEPT_ERRORS_MAX)
 		c->accept_errors++;
 	if (ms > FCGI_ACCEPT_BACKOFF_MAX_MS && ms != DL_ACCEPT_POLL_MS)
 		ms = FCGI_ACCEPT_BACKOFF_MAX_MS;

@@ -4,6 +4,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bounds.h" /* FCGI_GUARD_OVERHEAD, FCGI_GUARD_BUF_MAX */
+
 /*
  * A streaming, validating parser of the bytes a FastCGI peer sends for
  * one request, and the canonical re-framing of what it accepted. Bytes
@@ -40,11 +42,6 @@ enum fcgi_guard_result {
 	FCGI_GUARD_DONE,   /* a whole request (check refuse) */
 	FCGI_GUARD_REJECT, /* why says what is wrong */
 };
-
-/* Bytes of buf that the canonical framing takes around the pairs. */
-#define FCGI_GUARD_OVERHEAD 40
-/* Largest buffer: the pairs go out as one PARAMS record. */
-#define FCGI_GUARD_BUF_MAX (65535 + FCGI_GUARD_OVERHEAD)
 
 struct fcgi_guard {
 	/* Set by fcgi_guard_init(). */

@@ -216,7 +216,8 @@ main(int argc, char *argv[])
 	main_drop_privileges(&m.cfg);
 	/* Twice the pool, so a reload can start a whole new generation. */
 	nslots = (size_t)m.cfg.threads *
-	    (m.cfg.workers == 0 ? 1 : 2 * (size_t)m.cfg.workers);
+	    (m.cfg.workers == 0 ? 1
+				: DL_POOL_GENERATIONS * (size_t)m.cfg.workers);
 	if ((m.sb = scoreboard_create(nslots)) == NULL)
 		fatal("scoreboard of %zu slots", nslots);
 	if (detach && daemon(0, 0) == -1)

@@ -28,12 +28,6 @@
 #include "request.h"
 #include "worker.h"
 
-/* A worker that dies sooner than this after its start, failing, counts
- * towards the back-off. */
-#define MASTER_QUICK_DEATH_MS 1000
-#define MASTER_BACKOFF_FIRST_MS 100
-#define MASTER_BACKOFF_MAX_MS 10000
-
 static volatile sig_atomic_t m_chld, m_term, m_quit, m_hup, m_usr1, m_usr2,
     m_alrm;
 
@@ -117,7 +111,7 @@ master_signal_children(const struct master *m, int sig, int gen)
 			log_warn("kill %d", (int)m->children[i].pid);
 }
 
-/* The back-off after n failures in a row: 100 ms doubling to 10 s. */
+/* The back-off after n failures in a row (bounds.h: MASTER_BACKOFF_*). */
 static int
 master_backoff_ms(int n)
 {
@@ -125,7 +119,9 @@ master_backoff_ms(int n)
 
 	if (n <= 0)
 		return 0;
-	delay = MASTER_BACKOFF_FIRST_MS << (n - 1 < 7 ? n - 1 : 7);
+	delay = MASTER_BACKOFF_FIRST_MS
+	    << (n - 1 < MASTER_BACKOFF_SHIFT_MAX ? n - 1
+						 : MASTER_BACKOFF_SHIFT_MAX);
 	return delay > MASTER_BACKOFF_MAX_MS ? MASTER_BACKOFF_MAX_MS : delay;
 }
 

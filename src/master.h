@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "bounds.h"
 #include "config.h"
 #include "mime.h"
 #include "scoreboard.h"
@@ -71,8 +72,5 @@ struct master {
  * one serves on. Never serves. Returns the process exit status.
  */
 int master_run(struct master *m);
-
-/* How long a new generation may take to report ready. */
-#define MASTER_READY_TIMEOUT_MS 10000
 
 #endif

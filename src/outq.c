@@ -10,11 +10,8 @@
 #include <errno.h>
 #include <time.h>
 
+#include "bounds.h"
 #include "outq.h"
-
-/* Sleeps between two looks at the queue: doubling, nanoseconds. */
-#define OUTQ_SLEEP_MIN 50000L
-#define OUTQ_SLEEP_MAX 10000000L
 
 static int64_t
 outq_now_ms(void)

@@ -27,16 +27,6 @@
 
 #define PATH_OPEN_FLAGS (O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
 
-/*
- * Attempts of one openat2(2) while it answers EAGAIN or EINTR. With
- * RESOLVE_BENEATH the kernel answers EAGAIN when a rename raced a ".."
- * lookup, which a retry resolves; a lease (or an NFS delegation, a Samba
- * oplock) answers EAGAIN to every O_NONBLOCK open until it is broken:
- * that must not become a loop, so after these attempts the file is
- * reported busy (PATH_BUSY).
- */
-#define PATH_OPEN_ATTEMPTS 4
-
 /* The resolver of this process: decided at the first path_open(). */
 enum path_mode {
 	PATH_MODE_UNKNOWN,

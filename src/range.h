@@ -5,15 +5,7 @@
 
 #include <stddef.h>
 
-/*
- * Byte ranges parsed from one Range header value before coalescing.
- * More satisfiable parts than this and the header is ignored (200): a
- * real client asks for a few, an attacker for thousands.
- */
-#define RANGE_PARSE_MAX 256
-
-/* Gaps shorter than this between two ranges are served, not split. */
-#define RANGE_COALESCE_GAP 80
+#include "bounds.h" /* RANGE_PARSE_MAX, RANGE_COALESCE_GAP */
 
 /* Bytes first..last inclusive, as in Content-Range. */
 struct range {

@@ -29,9 +29,6 @@ struct scoreboard {
 	struct sb_slot slots[];
 };
 
-/* How many buckets a client's hash may probe before evicting. */
-#define SB_PROBE 8
-
 int64_t
 scoreboard_now_ms(void)
 {

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bounds.h"
+
 /*
  * The scoreboard: one shared mapping (MAP_SHARED | MAP_ANONYMOUS,
  * created by the master before forking) with a slot per serving thread
@@ -19,9 +21,7 @@
  * the worker is ready or has stopped accepting.
  */
 #define SB_CLIENT_LEN 46 /* INET6_ADDRSTRLEN */
-#define SB_PATH_LEN 128
-#define SB_BUCKETS 4096
-#define SB_PROCS 1024 /* worker records: workers alive at once */
+/* SB_PATH_LEN, SB_BUCKETS, SB_PROCS, SB_PROBE: bounds.h */
 
 enum sb_state {
 	SB_FREE,     /* no thread */

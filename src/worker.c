@@ -28,11 +28,6 @@
 #include "log.h"
 #include "worker.h"
 
-/* Threads need little stack: no recursion, fixed buffers under 16 KiB. */
-#define WORKER_STACK_SIZE (256 * 1024)
-/* The overflow thread's look at a full pool, milliseconds. */
-#define WORKER_OVERFLOW_POLL_MS 50
-
 volatile sig_atomic_t worker_stop;
 
 struct worker_thread {
