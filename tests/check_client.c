@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "check_suites.h"
+#include "check_util.h"
 #include "client.h"
 
 #define LONG46 "0123456789012345678901234567890123456789012345"
@@ -82,8 +83,7 @@ suite_client(void)
 	Suite *s = suite_create("client");
 	TCase *tc = tcase_create("Core");
 
-	tcase_add_loop_test(
-	    tc, test_key, 0, (int)(sizeof(rows) / sizeof(rows[0])));
+	tcase_add_loop_test(tc, test_key, 0, NELEM(rows));
 	tcase_add_test(tc, test_long_not_truncated);
 	suite_add_tcase(s, tc);
 	return s;

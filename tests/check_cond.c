@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "check_suites.h"
+#include "check_util.h"
 #include "cond.h"
 #include "etag.h"
 #include "httpdate.h"
@@ -236,7 +237,7 @@ START_TEST(test_if_range_last_modified)
 	char lm[HTTPDATE_LEN];
 	size_t i;
 
-	for (i = 0; i < sizeof(times) / sizeof(times[0]); i++) {
+	for (i = 0; i < (size_t)NELEM(times); i++) {
 		rs.mtime = times[i];
 		ck_assert_int_eq(httpdate_format(times[i], lm), 0);
 		ck_assert_msg(cond_if_range(lm, &rs, NOW), "%s", lm);
@@ -360,19 +361,16 @@ suite_cond(void)
 	TCase *tc;
 
 	tc = tcase_create("evaluate");
-	tcase_add_loop_test(
-	    tc, test_cond_table, 0, sizeof(rows) / sizeof(rows[0]));
+	tcase_add_loop_test(tc, test_cond_table, 0, NELEM(rows));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("if_range");
-	tcase_add_loop_test(tc, test_if_range_table, 0,
-	    sizeof(if_range_rows) / sizeof(if_range_rows[0]));
+	tcase_add_loop_test(tc, test_if_range_table, 0, NELEM(if_range_rows));
 	tcase_add_test(tc, test_if_range_last_modified);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("etag_list_match");
-	tcase_add_loop_test(
-	    tc, test_etag_table, 0, sizeof(etag_rows) / sizeof(etag_rows[0]));
+	tcase_add_loop_test(tc, test_etag_table, 0, NELEM(etag_rows));
 	tcase_add_test(tc, test_etag_len);
 	tcase_add_test(tc, test_etag_make_matches);
 	suite_add_tcase(s, tc);

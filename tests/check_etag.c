@@ -16,9 +16,8 @@
 #include <unistd.h>
 
 #include "check_suites.h"
+#include "check_util.h"
 #include "etag.h"
-
-#define NELEM(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 static struct stat
 mkstat(unsigned long long ino, long long size, long long sec, long nsec)

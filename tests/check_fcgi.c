@@ -13,7 +13,7 @@
  *   poll) on a socketpair and on TCP loopback; send_timeout bounds one
  *   stall, not the whole transfer.
  * - Short: write(2), writev(2) and sendfile(2) wrapped (-Wl,--wrap in
- *   Makefile.am) to fail with EINTR and EAGAIN and to take a few bytes
+ *   Makefile.am, for check_fcgi_io alone) to fail with EINTR and EAGAIN and to take a few bytes
  *   at a time, so that headers and payloads are split at every offset,
  *   which a real socket hardly ever does.
  * - Errors: a reader that never reads (ETIMEDOUT), a peer that closed
@@ -44,10 +44,9 @@
 #include <unistd.h>
 
 #include "check_suites.h"
+#include "check_util.h"
 #include "fcgi.h"
 #include "bounds.h"
-
-#define NELEM(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 #define REC ((size_t)DL_FCGI_RECORD_PAYLOAD)
 #define HDR ((size_t)8)
@@ -84,23 +83,19 @@ now_ms(void)
 }
 
 /*
- * Bytes of a xorshift32 stream: no period that could line up with a
+ * Bytes of a check_rand stream: no period that could line up with a
  * record, so a payload sent twice or from the wrong offset shows.
  */
 static unsigned char *
 mkdata(size_t n, uint32_t seed)
 {
 	unsigned char *b = malloc(n > 0 ? n : 1);
-	uint32_t x = seed | 1;
+	uint64_t x = seed | 1;
 	size_t i;
 
 	ck_assert_ptr_nonnull(b);
-	for (i = 0; i < n; i++) {
-		x ^= x << 13;
-		x ^= x >> 17;
-		x ^= x << 5;
-		b[i] = (unsigned char)(x >> 24);
-	}
+	for (i = 0; i < n; i++)
+		b[i] = (unsigned char)(check_rand(&x) >> 56);
 	return b;
 }
 

@@ -26,9 +26,8 @@
 #include <string.h>
 
 #include "check_suites.h"
+#include "check_util.h"
 #include "fcgi_guard.h"
-
-#define NELEM(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 #define BUFLEN 32768
 #define STDIN_MAX 32768

@@ -22,10 +22,9 @@
 #include <unistd.h>
 
 #include "check_suites.h"
+#include "check_util.h"
 #include "listen.h"
 #include "log.h"
-
-#define NELEM(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 #define SYNTAX "expected \"unix:/path\", \"HOST:PORT\" or \"[V6]:PORT\""
 #define ABS "a unix socket path must be absolute"
@@ -286,7 +285,7 @@ START_TEST(test_unix_modes)
 	int i, fd;
 
 	old = umask(022);
-	for (i = 0; i < (int)(sizeof(modes) / sizeof(modes[0])); i++) {
+	for (i = 0; i < NELEM(modes); i++) {
 		snprintf(path, sizeof(path), "%s/m%d.sock", sdir, i);
 		snprintf(spec, sizeof(spec), "unix:%s", path);
 		fd = listen_open(spec, modes[i], (uid_t)-1, (gid_t)-1);

@@ -16,10 +16,10 @@
 #include <unistd.h>
 
 #include "check_suites.h"
+#include "check_util.h"
 #include "bounds.h"
 #include "mime.h"
 
-#define NELEM(a) ((int)(sizeof(a) / sizeof((a)[0])))
 #define DEF "application/octet-stream"
 
 static char mdir[96];

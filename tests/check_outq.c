@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "check_suites.h"
+#include "check_util.h"
 #include "outq.h"
 
 static int sv[2] = {-1, -1};

@@ -38,10 +38,9 @@
 #endif
 
 #include "check_suites.h"
+#include "check_util.h"
 #include "bounds.h"
 #include "path.h"
-
-#define NELEM(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 static char root[96];
 static int rootfd = -1;

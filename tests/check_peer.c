@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "check_suites.h"
+#include "check_util.h"
 #include "peer.h"
 
 static const struct {
@@ -127,10 +128,8 @@ suite_peer(void)
 	Suite *s = suite_create("peer");
 	TCase *tc = tcase_create("Core");
 
-	tcase_add_loop_test(tc, test_parse, 0,
-	    (int)(sizeof(parse_rows) / sizeof(parse_rows[0])));
-	tcase_add_loop_test(tc, test_match, 0,
-	    (int)(sizeof(match_rows) / sizeof(match_rows[0])));
+	tcase_add_loop_test(tc, test_parse, 0, NELEM(parse_rows));
+	tcase_add_loop_test(tc, test_match, 0, NELEM(match_rows));
 	tcase_add_test(tc, test_unix_always_allowed);
 	tcase_add_test(tc, test_empty_list_refuses_tcp);
 	suite_add_tcase(s, tc);

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "check_suites.h"
+#include "check_util.h"
 #include "range.h"
 
 #define I RANGE_IGNORE
@@ -399,17 +400,8 @@ START_TEST(test_range_total)
 }
 END_TEST
 
-/* A small xorshift so failures reproduce. */
+/* The seed of check_rand, so that failures reproduce. */
 static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
-
-static uint64_t
-rng(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
 
 /*
  * Random range sets against a model: mark the selected bytes, take the
@@ -425,16 +417,17 @@ START_TEST(test_range_model)
 	int iter, any;
 
 	for (iter = 0; iter < 3000; iter++) {
-		off_t size = (off_t)(rng() % SIZE) + 1, a, b, pos;
-		size_t parts = (size_t)(rng() % PARTS) + 1;
+		off_t size = (off_t)(check_rand(&rng_state) % SIZE) + 1, a, b,
+		      pos;
+		size_t parts = (size_t)(check_rand(&rng_state) % PARTS) + 1;
 
 		memset(sel, 0, sizeof(sel));
 		any = 0;
 		o = (size_t)snprintf(hdr, sizeof(hdr), "bytes=");
 		for (i = 0; i < parts; i++) {
-			a = (off_t)(rng() % (SIZE + 50));
-			b = a + (off_t)(rng() % 200);
-			switch (rng() % 3) {
+			a = (off_t)(check_rand(&rng_state) % (SIZE + 50));
+			b = a + (off_t)(check_rand(&rng_state) % 200);
+			switch (check_rand(&rng_state) % 3) {
 			case 0: /* a-b */
 				o += (size_t)snprintf(hdr + o, sizeof(hdr) - o,
 				    "%s%jd-%jd", i ? ", " : "", (intmax_t)a,
@@ -507,8 +500,7 @@ suite_range(void)
 	TCase *tc;
 
 	tc = tcase_create("vectors");
-	tcase_add_loop_test(
-	    tc, test_range_table, 0, sizeof(rows) / sizeof(rows[0]));
+	tcase_add_loop_test(tc, test_range_table, 0, NELEM(rows));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("limits");

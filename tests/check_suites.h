@@ -1,8 +1,14 @@
 #ifndef DLFCGI_CHECK_SUITES_H
 #define DLFCGI_CHECK_SUITES_H
 
+/*
+ * The unit suites, one per module (check_<module>.c). check_dlfcgi runs
+ * them all but suite_fcgi, which runs alone in check_fcgi_io: it links
+ * with write(2), writev(2) and sendfile(2) wrapped (Makefile.am).
+ */
 #include <check.h>
-#include <stddef.h>
+
+#include "check_util.h"
 
 Suite *suite_config(void);
 Suite *suite_path(void);
@@ -14,27 +20,13 @@ Suite *suite_fcgi_guard(void);
 Suite *suite_peer(void);
 Suite *suite_range(void);
 Suite *suite_cond(void);
-Suite *suite_httpdate_parse(void);
 Suite *suite_disposition(void);
 Suite *suite_fcgi(void);
 Suite *suite_client(void);
 Suite *suite_outq(void);
 Suite *suite_log(void);
-
-/* rm -rf dir, without a shell (check_tmp.c); fails the test on error. */
-void check_rm_rf(const char *dir);
-
-/*
- * The test case's temp directory: check_case_setup and
- * check_case_teardown are its unchecked fixture (check_tmp.c).
- */
-extern char check_case_dir[64];
-void check_case_setup(void);
-void check_case_teardown(void);
-/* Makes a fresh directory inside check_case_dir; its path goes to dir. */
-void check_test_dir(char *dir, size_t len);
-
-/* Entries of /proc/self/fd: a test compares it before and after. */
-int check_open_fds(void);
+Suite *suite_multipart(void);
+Suite *suite_accesslog(void);
+Suite *suite_scoreboard(void);
 
 #endif

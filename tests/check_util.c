@@ -1,5 +1,6 @@
 /*
- * What the unit suites share: temp trees and a descriptor count.
+ * What the unit suites share (check_util.h): temp trees, a descriptor
+ * count and the runner of a check program.
  *
  * Temp trees: each test case that needs files gets a
  * directory (an unchecked fixture: made and removed in the runner's
@@ -15,7 +16,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "check_suites.h"
+#include "check_util.h"
 
 /* Removes one entry of the temp tree (nftw callback, depth first). */
 static int
@@ -66,4 +67,22 @@ check_open_fds(void)
 		n++;
 	closedir(d);
 	return n;
+}
+
+int
+check_run(Suite *(*const suites[])(void), size_t n)
+{
+	SRunner *sr;
+	size_t i;
+	int failed;
+
+	if (n == 0)
+		return EXIT_FAILURE;
+	sr = srunner_create(suites[0]());
+	for (i = 1; i < n; i++)
+		srunner_add_suite(sr, suites[i]());
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

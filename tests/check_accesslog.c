@@ -1,0 +1,445 @@
+/*
+ * The access log (accesslog.c): the escaping of every field a peer sets
+ * (accesslog_escape, accesslog_escape_token) and the lines
+ * accesslog_write puts in a real file.
+ *
+ * - Escape: tables of hostile values (CR, LF, quotes, backslashes,
+ *   control bytes, DEL, non-UTF-8) and the cut of a value that does not
+ *   fit, never inside an escape; every byte value; random values of
+ *   random lengths into buffers of every size, decoded back.
+ * - Line: the format of a line, one line per request whatever the
+ *   fields hold, "-" for no range and no reason, a line too long cut but
+ *   still ending in a newline, lines appended in order, and a reopen
+ *   after the file was renamed (logrotate).
+ */
+#include "autoconfig.h"
+
+#include <sys/stat.h>
+
+#include <check.h>
+#include <ctype.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "accesslog.h"
+#include "check_suites.h"
+#include "check_util.h"
+
+static const struct {
+	const char *in;
+	size_t outlen;
+	const char *field;
+} rows[] = {
+    {"GET", 64, "GET"},
+    {"", 64, ""},
+    {"127.0.0.1", 64, "127.0.0.1"},
+    {"GET\r\n2026-01-01 forged", 64, "GET\\x0d\\x0a2026-01-01 forged"},
+    {"a\"b", 64, "a\\x22b"},
+    {"a\\b", 64, "a\\x5cb"},
+    {"\x1b[31mred", 64, "\\x1b[31mred"},
+    {"\x01\x1f\x7f", 64, "\\x01\\x1f\\x7f"},
+    {"\t", 64, "\\x09"},
+    {"caf\xc3\xa9", 64, "caf\\xc3\\xa9"},
+    {"\xff\xfe", 64, "\\xff\\xfe"},
+    {"\" 200 0 0 -\n", 64, "\\x22 200 0 0 -\\x0a"},
+    /* cut at a whole character, never inside an escape */
+    {"abcdef", 4, "abc"},
+    {"ab\ncd", 6, "ab"},
+    {"ab\ncd", 7, "ab\\x0a"},
+    {"\n", 5, "\\x0a"},
+    {"\n", 4, ""},
+    {"x", 1, ""},
+};
+
+START_TEST(test_escape_field)
+{
+	char out[64];
+
+	ck_assert_uint_le(rows[_i].outlen, sizeof(out));
+	memset(out, '#', sizeof(out));
+	ck_assert_ptr_eq(
+	    accesslog_escape(rows[_i].in, out, rows[_i].outlen), out);
+	ck_assert_str_eq(out, rows[_i].field);
+}
+END_TEST
+
+/* Space-separated fields (client, method, range): spaces escaped too. */
+static const struct {
+	const char *in, *out;
+} token_rows[] = {
+    {"10.0.0.1", "10.0.0.1"},
+    {"GET /forged", "GET\\x20/forged"},
+    {"bytes=0-1, 5-6", "bytes=0-1,\\x205-6"},
+    {" ", "\\x20"},
+    {"a\"b\\c\n", "a\\x22b\\x5cc\\x0a"},
+    {"\xc3\xa9", "\\xc3\\xa9"},
+};
+
+START_TEST(test_escape_token)
+{
+	char out[64];
+
+	ck_assert_ptr_eq(
+	    accesslog_escape_token(token_rows[_i].in, out, sizeof(out)), out);
+	ck_assert_str_eq(out, token_rows[_i].out);
+}
+END_TEST
+
+/* Escaped output holds only printable ASCII, for every byte value. */
+START_TEST(test_every_byte)
+{
+	char in[2], a[8], t[8];
+	const char *p;
+	int c;
+
+	for (c = 1; c < 256; c++) {
+		in[0] = (char)c;
+		in[1] = '\0';
+		accesslog_escape(in, a, sizeof(a));
+		accesslog_escape_token(in, t, sizeof(t));
+		for (p = a; *p != '\0'; p++)
+			ck_assert(*p >= 0x20 && *p < 0x7f && *p != '"');
+		for (p = t; *p != '\0'; p++)
+			ck_assert(*p > 0x20 && *p < 0x7f && *p != '"');
+		ck_assert_uint_eq(strlen(a),
+		    c >= 0x20 && c < 0x7f && c != '"' && c != '\\' ? 1 : 4);
+		ck_assert_uint_eq(strlen(t),
+		    c > 0x20 && c < 0x7f && c != '"' && c != '\\' ? 1 : 4);
+	}
+}
+END_TEST
+
+/* An empty buffer is left alone; it is still the value returned. */
+START_TEST(test_escape_empty_buffer)
+{
+	char out[4] = "###";
+
+	ck_assert_ptr_eq(accesslog_escape("abc", out, 0), out);
+	ck_assert_ptr_eq(accesslog_escape_token("a b", out, 0), out);
+	ck_assert_str_eq(out, "###");
+}
+END_TEST
+
+/* Decodes \xHH escapes of s into out; returns its length. */
+static size_t
+unescape(const char *s, char *out)
+{
+	size_t n = 0;
+	unsigned v;
+
+	while (*s != '\0') {
+		if (*s == '\\') {
+			ck_assert_int_eq(s[1], 'x');
+			ck_assert(isxdigit((unsigned char)s[2]) &&
+			    isxdigit((unsigned char)s[3]));
+			ck_assert_int_eq(sscanf(s + 2, "%2x", &v), 1);
+			out[n++] = (char)v;
+			s += 4;
+		} else
+			out[n++] = *s++;
+	}
+	return n;
+}
+
+/*
+ * Random values, random buffer sizes: the output is terminated inside
+ * the buffer, holds only printable ASCII and whole escapes, decodes to
+ * a prefix of the value, and to the whole value when the buffer was
+ * large enough.
+ */
+START_TEST(test_escape_random)
+{
+	uint64_t seed = 0x5851f42d4c957f2dULL;
+	char in[48], out[256], dec[256];
+	size_t len, outlen, n, i, need;
+	const char *p;
+	int iter;
+	bool token;
+
+	for (iter = 0; iter < 20000; iter++) {
+		len = (size_t)(check_rand(&seed) % (sizeof(in) - 1));
+		for (i = 0; i < len; i++)
+			in[i] = (char)(check_rand(&seed) % 255 + 1);
+		in[len] = '\0';
+		outlen = (size_t)(check_rand(&seed) % sizeof(out)) + 1;
+		token = iter % 2 == 1;
+		memset(out, '#', sizeof(out));
+		if (token)
+			accesslog_escape_token(in, out, outlen);
+		else
+			accesslog_escape(in, out, outlen);
+		ck_assert_uint_lt(strlen(out), outlen);
+		for (p = out; *p != '\0'; p++)
+			ck_assert(*p > (token ? 0x20 : 0x1f) && *p < 0x7f &&
+			    *p != '"');
+		n = unescape(out, dec);
+		ck_assert_uint_le(n, len);
+		ck_assert_int_eq(memcmp(dec, in, n), 0);
+		for (i = 0, need = 1; i < len; i++) {
+			unsigned char c = (unsigned char)in[i];
+
+			need += c > (token ? 0x20 : 0x1f) && c < 0x7f &&
+				c != '"' && c != '\\'
+			    ? 1
+			    : 4;
+		}
+		if (need <= outlen)
+			ck_assert_uint_eq(n, len);
+		else
+			ck_assert_uint_lt(n, len);
+	}
+}
+END_TEST
+
+/* The whole access log file, read back (at most len - 1 bytes). */
+static size_t
+slurp(const char *path, char *buf, size_t len)
+{
+	size_t n = 0;
+	ssize_t r;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	ck_assert_int_ge(fd, 0);
+	while (n + 1 < len && (r = read(fd, buf + n, len - 1 - n)) > 0)
+		n += (size_t)r;
+	ck_assert_int_eq(close(fd), 0);
+	buf[n] = '\0';
+	return n;
+}
+
+/* Lines (newlines) in s. */
+static size_t
+lines(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		n += *s == '\n';
+	return n;
+}
+
+/*
+ * Checks that line starts with an ISO time, "2026-11-28T06:25:48Z",
+ * then a space; returns what follows.
+ */
+static const char *
+after_time(const char *line)
+{
+	static const char shape[] = "dddd-dd-ddTdd:dd:ddZ ";
+	size_t i;
+
+	for (i = 0; shape[i] != '\0'; i++)
+		ck_assert_msg(shape[i] == 'd' ? isdigit((unsigned char)line[i])
+					      : line[i] == shape[i],
+		    "no ISO time at the start of \"%s\"", line);
+	return line + sizeof(shape) - 1;
+}
+
+static char log_path[160];
+
+/* A fresh access log in the case's temp dir, opened. */
+static void
+log_setup(void)
+{
+	char dir[128];
+
+	check_test_dir(dir, sizeof(dir));
+	snprintf(log_path, sizeof(log_path), "%s/access.log", dir);
+	ck_assert(!accesslog_enabled());
+	ck_assert_int_eq(accesslog_open(log_path), 0);
+	ck_assert(accesslog_enabled());
+}
+
+static const struct {
+	struct access_entry e;
+	const char *want; /* the line after the time */
+} line_rows[] = {
+    {{"10.0.0.1", "GET", "/a b.txt", 206, "bytes=0-1", 2, 5, NULL},
+	"10.0.0.1 \"GET /a b.txt\" 206 bytes=0-1 2 5 -\n"},
+    {{"::1", "HEAD", "/x", 200, NULL, 0, 0, NULL},
+	"::1 \"HEAD /x\" 200 - 0 0 -\n"},
+    {{"10.0.0.2", "GET", "/big", 0, NULL, 5368709120LL, 123456, "client gone"},
+	"10.0.0.2 \"GET /big\" 0 - 5368709120 123456 client gone\n"},
+    /* a reason goes through accesslog_escape: its spaces stay */
+    {{"10.0.0.3", "GET", "/f", 503, NULL, 0, 1, "busy (max_clients)"},
+	"10.0.0.3 \"GET /f\" 503 - 0 1 busy (max_clients)\n"},
+    /* a forged second line, a closed quote, spaces in tokens */
+    {{"1.2.3.4", "GET", "/x\" 200 0 0 -\n2026-01-01T00:00:00Z 6.6.6.6 \"GET /",
+	 404, NULL, 0, 0, NULL},
+	"1.2.3.4 \"GET /x\\x22 200 0 0 -\\x0a2026-01-01T00:00:00Z 6.6.6.6 "
+	"\\x22GET /\" 404 - 0 0 -\n"},
+    {{"a b", "GE T", "/\r\n", 416, "bytes=5-1, 7-8", 0, 0, "bad\nrange"},
+	"a\\x20b \"GE\\x20T /\\x0d\\x0a\" 416 bytes=5-1,\\x207-8 0 0 "
+	"bad\\x0arange\n"},
+    {{"10.0.0.4", "GET", "/caf\xc3\xa9\\", 200, NULL, 1, 2, NULL},
+	"10.0.0.4 \"GET /caf\\xc3\\xa9\\x5c\" 200 - 1 2 -\n"},
+};
+
+START_TEST(test_line)
+{
+	char buf[2048];
+
+	log_setup();
+	accesslog_write(&line_rows[_i].e);
+	slurp(log_path, buf, sizeof(buf));
+	ck_assert_uint_eq(lines(buf), 1);
+	ck_assert_str_eq(after_time(buf), line_rows[_i].want);
+}
+END_TEST
+
+/*
+ * Fields too long are cut, each at a whole character, and the line
+ * still ends in its newline: the next line starts on a line of its own.
+ */
+START_TEST(test_line_too_long)
+{
+	struct access_entry e = {NULL, NULL, NULL, 200, NULL, 1, 1, NULL};
+	char client[300], method[200], path[4000], range[300], reason[600];
+	char buf[8192], want[2048], *second;
+	size_t n;
+
+	memset(client, 'c', sizeof(client) - 1);
+	client[sizeof(client) - 1] = '\0';
+	memset(method, 'M', sizeof(method) - 1);
+	method[sizeof(method) - 1] = '\0';
+	memset(path, '\n', sizeof(path) - 1); /* 4 bytes each once escaped */
+	path[sizeof(path) - 1] = '\0';
+	memset(range, '5', sizeof(range) - 1);
+	range[sizeof(range) - 1] = '\0';
+	memset(reason, 'r', sizeof(reason) - 1);
+	reason[sizeof(reason) - 1] = '\0';
+	e.client = client;
+	e.method = method;
+	e.path = path;
+	e.range = range;
+	e.reason = reason;
+	log_setup();
+	accesslog_write(&e);
+	e = (struct access_entry){
+	    "10.0.0.1", "GET", "/next", 200, NULL, 1, 1, NULL};
+	accesslog_write(&e);
+	n = slurp(log_path, buf, sizeof(buf));
+	ck_assert_uint_eq(lines(buf), 2);
+	second = strchr(buf, '\n') + 1;
+
+	/* client 191 bytes, method 95, path 127 escapes, range 127, reason
+	 * 159: what the buffers of accesslog_write hold */
+	n = 0;
+	memset(want + n, 'c', 191);
+	n += 191;
+	memcpy(want + n, " \"", 2);
+	n += 2;
+	memset(want + n, 'M', 95);
+	n += 95;
+	want[n++] = ' ';
+	for (int i = 0; i < 127; i++, n += 4)
+		memcpy(want + n, "\\x0a", 4);
+	memcpy(want + n, "\" 200 ", 6);
+	n += 6;
+	memset(want + n, '5', 127);
+	n += 127;
+	memcpy(want + n, " 1 1 ", 5);
+	n += 5;
+	memset(want + n, 'r', 159);
+	n += 159;
+	want[n++] = '\n';
+	want[n] = '\0';
+	ck_assert_int_eq(strncmp(after_time(buf), want, n), 0);
+	ck_assert_ptr_eq(after_time(buf) + n, second);
+	ck_assert_str_eq(
+	    after_time(second), "10.0.0.1 \"GET /next\" 200 - 1 1 -\n");
+}
+END_TEST
+
+/* Lines are appended in order, each whole. */
+START_TEST(test_lines_appended)
+{
+	struct access_entry e = {
+	    "10.0.0.1", "GET", NULL, 200, NULL, 0, 0, NULL};
+	char paths[50][16], buf[8192], want[64];
+	const char *p;
+	int i;
+
+	log_setup();
+	for (i = 0; i < NELEM(paths); i++) {
+		snprintf(paths[i], sizeof(paths[i]), "/f%d", i);
+		e.path = paths[i];
+		e.sent = i;
+		accesslog_write(&e);
+	}
+	slurp(log_path, buf, sizeof(buf));
+	ck_assert_uint_eq(lines(buf), (size_t)NELEM(paths));
+	for (i = 0, p = buf; i < NELEM(paths); i++) {
+		snprintf(want, sizeof(want),
+		    "10.0.0.1 \"GET /f%d\" 200 - %d 0 -\n", i, i);
+		p = after_time(p);
+		ck_assert_int_eq(strncmp(p, want, strlen(want)), 0);
+		p += strlen(want);
+	}
+	ck_assert_str_eq(p, "");
+}
+END_TEST
+
+/* After a rename (logrotate) and a reopen, lines go to the new file. */
+START_TEST(test_reopen)
+{
+	struct access_entry e = {
+	    "10.0.0.1", "GET", "/1", 200, NULL, 0, 0, NULL};
+	char old[200], buf[1024];
+
+	log_setup();
+	accesslog_write(&e);
+	snprintf(old, sizeof(old), "%s.1", log_path);
+	ck_assert_int_eq(rename(log_path, old), 0);
+	ck_assert_int_eq(accesslog_reopen(), 0);
+	e.path = "/2";
+	accesslog_write(&e);
+	slurp(old, buf, sizeof(buf));
+	ck_assert_str_eq(after_time(buf), "10.0.0.1 \"GET /1\" 200 - 0 0 -\n");
+	slurp(log_path, buf, sizeof(buf));
+	ck_assert_str_eq(after_time(buf), "10.0.0.1 \"GET /2\" 200 - 0 0 -\n");
+}
+END_TEST
+
+/* No access log: nothing is written, nothing breaks. */
+START_TEST(test_disabled)
+{
+	struct access_entry e = {"10.0.0.1", "GET", "/", 200, NULL, 0, 0, NULL};
+	int fds = check_open_fds();
+
+	ck_assert_int_eq(accesslog_open(NULL), 0);
+	ck_assert(!accesslog_enabled());
+	accesslog_write(&e);
+	ck_assert_int_eq(check_open_fds(), fds);
+}
+END_TEST
+
+Suite *
+suite_accesslog(void)
+{
+	Suite *s = suite_create("accesslog");
+	TCase *tc;
+
+	tc = tcase_create("Escape");
+	tcase_add_loop_test(tc, test_escape_field, 0, NELEM(rows));
+	tcase_add_loop_test(tc, test_escape_token, 0, NELEM(token_rows));
+	tcase_add_test(tc, test_every_byte);
+	tcase_add_test(tc, test_escape_empty_buffer);
+	tcase_add_test(tc, test_escape_random);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Line");
+	tcase_add_unchecked_fixture(tc, check_case_setup, check_case_teardown);
+	tcase_add_loop_test(tc, test_line, 0, NELEM(line_rows));
+	tcase_add_test(tc, test_line_too_long);
+	tcase_add_test(tc, test_lines_appended);
+	tcase_add_test(tc, test_reopen);
+	tcase_add_test(tc, test_disabled);
+	suite_add_tcase(s, tc);
+	return s;
+}
