@@ -396,16 +396,15 @@ fcgi_accept_ok(struct fcgi_conn *c)
 }
 
 int
-fcgi_accept(struct fcgi_conn *c, int listen_fd,
-    const volatile sig_atomic_t *stop, const struct dl_config *cfg,
-    unsigned char *buf, size_t buflen)
+fcgi_accept(struct fcgi_conn *c, int listen_fd, const atomic_bool *stop,
+    const struct dl_config *cfg, unsigned char *buf, size_t buflen)
 {
 	struct sockaddr_storage sa;
 	socklen_t salen;
 	char who[64];
 	int fd, rc, sndbuf;
 
-	if (*stop)
+	if (atomic_load(stop))
 		return 0;
 	/*
 	 * Accept also after a quiet wait: EPOLLEXCLUSIVE wakes one thread,
@@ -415,7 +414,7 @@ fcgi_accept(struct fcgi_conn *c, int listen_fd,
 	 */
 	if ((rc = fcgi_wait(c, listen_fd)) == -1)
 		return -1;
-	if (*stop)
+	if (atomic_load(stop))
 		return 0;
 	salen = sizeof(sa);
 	fd = accept4(listen_fd, (struct sockaddr *)&sa, &salen,

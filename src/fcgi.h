@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <sys/types.h>
 
+#include <stdatomic.h>
 #include <stddef.h>
 
 #include <fcgiapp.h>
@@ -62,9 +63,8 @@ void fcgi_conn_destroy(struct fcgi_conn *c);
  * refuse_status set; a peer that sends a malformed, incomplete or
  * larger request is dropped and logged, and 0 is returned.
  */
-int fcgi_accept(struct fcgi_conn *c, int listen_fd,
-    const volatile sig_atomic_t *stop, const struct dl_config *cfg,
-    unsigned char *buf, size_t buflen);
+int fcgi_accept(struct fcgi_conn *c, int listen_fd, const atomic_bool *stop,
+    const struct dl_config *cfg, unsigned char *buf, size_t buflen);
 
 /* The value of a request parameter, or NULL. */
 const char *fcgi_param(const struct fcgi_conn *c, const char *name);

@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,7 +42,7 @@ static char log_role[32] = "main";
 
 static pthread_mutex_t log_err_lock = PTHREAD_MUTEX_INITIALIZER;
 static int log_err_fd = -1; /* stderr, see log_stderr_open() */
-static enum log_how log_err_how = LOG_HOW_POLL;
+static _Atomic int log_err_how = LOG_HOW_POLL; /* enum log_how */
 static dev_t log_err_dev; /* what fd 2 was when log_err_fd was set */
 static ino_t log_err_ino;
 
@@ -49,7 +50,7 @@ static pthread_mutex_t log_sys_lock = PTHREAD_MUTEX_INITIALIZER;
 static int log_sys_fd = -1; /* the syslog socket, connected */
 static int log_sys_stream;  /* SOCK_STREAM: lines end in NUL */
 
-static unsigned long log_dropped; /* lines lost since the last note */
+static atomic_ulong log_dropped; /* lines lost since the last note */
 
 const char *
 log_sanitize(const char *s, char *out, size_t outlen)
@@ -110,7 +111,7 @@ log_stderr_open(mode_t mode, dev_t dev, ino_t ino)
 		}
 		close(fd);
 	}
-	__atomic_store_n(&log_err_how, how, __ATOMIC_RELAXED);
+	atomic_store_explicit(&log_err_how, (int)how, memory_order_relaxed);
 	log_err_dev = dev;
 	log_err_ino = ino;
 }
@@ -313,7 +314,9 @@ log_emit(int prio, const char *msg)
 	if (log_err_fd == -1)
 		return -1;
 	return log_put(log_err_fd,
-	    __atomic_load_n(&log_err_how, __ATOMIC_RELAXED), line, (size_t)len);
+	    (enum log_how)atomic_load_explicit(
+		&log_err_how, memory_order_relaxed),
+	    line, (size_t)len);
 }
 
 static void log_vlog(int, int, const char *, va_list)
@@ -333,18 +336,20 @@ log_vlog(int prio, int errnum, const char *fmt, va_list ap)
 		snprintf(raw + n, sizeof(raw) - n, ": %s", strerror(errnum));
 	/* One line of printable ASCII, whatever a peer slipped in. */
 	log_sanitize(raw, msg, sizeof(msg));
-	lost = __atomic_exchange_n(&log_dropped, 0, __ATOMIC_RELAXED);
+	/* Counts and a mode flag, ordering nothing: relaxed. */
+	lost = atomic_exchange_explicit(&log_dropped, 0, memory_order_relaxed);
 	if (lost > 0) {
 		snprintf(note, sizeof(note),
 		    "%lu log lines dropped: the log reader was too slow", lost);
 		if (log_emit(LOG_WARNING, note) == -1) {
-			__atomic_add_fetch(
-			    &log_dropped, lost + 1, __ATOMIC_RELAXED);
+			atomic_fetch_add_explicit(
+			    &log_dropped, lost + 1, memory_order_relaxed);
 			return;
 		}
 	}
 	if (log_emit(prio, msg) == -1)
-		__atomic_add_fetch(&log_dropped, 1, __ATOMIC_RELAXED);
+		atomic_fetch_add_explicit(
+		    &log_dropped, 1, memory_order_relaxed);
 }
 
 #define LOG_BODY(prio, errnum)                       \

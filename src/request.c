@@ -261,8 +261,7 @@ request_pace(struct request_log *rl)
 	int64_t now = scoreboard_now_ms(), due, end = INT64_MAX;
 	struct timespec ts;
 
-	__atomic_store_n(&rl->slot->sent, (int64_t)rl->sent, __ATOMIC_RELAXED);
-	__atomic_store_n(&rl->slot->progress_ms, now, __ATOMIC_RELAXED);
+	scoreboard_progress(rl->slot, (int64_t)rl->sent, now);
 	if (cfg->max_duration > 0)
 		end = rl->start_ms + (int64_t)cfg->max_duration * 1000;
 	if (now >= end) {

@@ -20,11 +20,18 @@ struct sb_bucket {
 	int64_t last_ms;
 };
 
+/* Atomics in a mapping shared by processes must not hide a lock. */
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2 && ATOMIC_LONG_LOCK_FREE == 2 &&
+	ATOMIC_LLONG_LOCK_FREE == 2,
+    "lock-free atomics for the shared scoreboard");
+
 struct scoreboard {
 	pthread_mutex_t lock;
 	size_t nslots;
 	size_t maplen;
-	int procs[SB_PROCS]; /* enum sb_proc_state, atomic */
+	/* enum sb_proc_state: release by the worker, acquire by the master,
+	 * which reads the record after the worker's SIGUSR2. */
+	_Atomic int procs[SB_PROCS];
 	struct sb_bucket buckets[SB_BUCKETS];
 	struct sb_slot slots[];
 };
@@ -110,8 +117,8 @@ scoreboard_reserve(struct scoreboard *sb, pid_t owner, int gen, size_t n)
 			memset(&sb->slots[i], 0, sizeof(sb->slots[i]));
 			sb->slots[i].pid = owner;
 			sb->slots[i].gen = gen;
-			__atomic_store_n(
-			    &sb->slots[i].state, SB_RESERVED, __ATOMIC_RELAXED);
+			atomic_store_explicit(&sb->slots[i].state, SB_RESERVED,
+			    memory_order_relaxed);
 			got++;
 		}
 	sb_unlock(sb);
@@ -148,7 +155,8 @@ scoreboard_claim(struct scoreboard *sb, pid_t owner, pid_t pid, int gen)
 		memset(s, 0, sizeof(*s));
 		s->pid = pid;
 		s->gen = gen;
-		__atomic_store_n(&s->state, SB_STARTING, __ATOMIC_RELAXED);
+		atomic_store_explicit(
+		    &s->state, SB_STARTING, memory_order_relaxed);
 	}
 	sb_unlock(sb);
 	return s;
@@ -188,8 +196,8 @@ scoreboard_retire(struct scoreboard *sb, pid_t pid)
 			sb->slots[i].retired = 1;
 			if (sb->slots[i].state == SB_IDLE ||
 			    sb->slots[i].state == SB_STARTING)
-				__atomic_store_n(&sb->slots[i].state,
-				    SB_STOPPING, __ATOMIC_RELAXED);
+				atomic_store_explicit(&sb->slots[i].state,
+				    SB_STOPPING, memory_order_relaxed);
 		}
 	sb_unlock(sb);
 }
@@ -198,7 +206,8 @@ void
 scoreboard_proc_set(struct scoreboard *sb, int i, enum sb_proc_state st)
 {
 	if (i >= 0 && i < SB_PROCS)
-		__atomic_store_n(&sb->procs[i], (int)st, __ATOMIC_RELEASE);
+		atomic_store_explicit(
+		    &sb->procs[i], (int)st, memory_order_release);
 }
 
 enum sb_proc_state
@@ -206,8 +215,8 @@ scoreboard_proc_get(struct scoreboard *sb, int i)
 {
 	if (i < 0 || i >= SB_PROCS)
 		return SBP_STARTING;
-	return (enum sb_proc_state)__atomic_load_n(
-	    &sb->procs[i], __ATOMIC_ACQUIRE);
+	return (enum sb_proc_state)atomic_load_explicit(
+	    &sb->procs[i], memory_order_acquire);
 }
 
 size_t
@@ -216,8 +225,8 @@ scoreboard_count(struct scoreboard *sb, enum sb_state state)
 	size_t i, n = 0;
 
 	for (i = 0; i < sb->nslots; i++)
-		if (__atomic_load_n(&sb->slots[i].state, __ATOMIC_RELAXED) ==
-		    (int)state)
+		if (atomic_load_explicit(&sb->slots[i].state,
+			memory_order_relaxed) == (int)state)
 			n++;
 	return n;
 }
@@ -297,12 +306,13 @@ out:
 	snprintf(slot->client, sizeof(slot->client), "%s", client);
 	slot->path[0] = '\0';
 	slot->sent = 0;
-	slot->start_ms = slot->progress_ms = now_ms;
+	slot->start_ms = now_ms;
+	slot->progress_ms = now_ms;
 	slot->requests++;
-	__atomic_store_n(&slot->state,
+	atomic_store_explicit(&slot->state,
 	    g == SB_GATE_OK ? SB_READING
 			    : (slot->retired ? SB_STOPPING : SB_IDLE),
-	    __ATOMIC_RELAXED);
+	    memory_order_relaxed);
 	sb_unlock(sb);
 	return g;
 }
@@ -332,10 +342,19 @@ scoreboard_admit_file(struct scoreboard *sb, struct sb_slot *slot, dev_t dev,
 		slot->dev = dev;
 		slot->ino = ino;
 		snprintf(slot->path, sizeof(slot->path), "%s", path);
-		__atomic_store_n(&slot->state, SB_SENDING, __ATOMIC_RELAXED);
+		atomic_store_explicit(
+		    &slot->state, SB_SENDING, memory_order_relaxed);
 	}
 	sb_unlock(sb);
 	return g;
+}
+
+void
+scoreboard_progress(struct sb_slot *slot, int64_t sent, int64_t now_ms)
+{
+	/* Figures for a reader, ordering nothing: relaxed. */
+	atomic_store_explicit(&slot->sent, sent, memory_order_relaxed);
+	atomic_store_explicit(&slot->progress_ms, now_ms, memory_order_relaxed);
 }
 
 void
@@ -343,7 +362,7 @@ scoreboard_done(struct scoreboard *sb, struct sb_slot *slot)
 {
 	/* Under the lock: scoreboard_retire() may run at the same time. */
 	sb_lock(sb);
-	__atomic_store_n(&slot->state, slot->retired ? SB_STOPPING : SB_IDLE,
-	    __ATOMIC_RELAXED);
+	atomic_store_explicit(&slot->state,
+	    slot->retired ? SB_STOPPING : SB_IDLE, memory_order_relaxed);
 	sb_unlock(sb);
 }

@@ -3,6 +3,7 @@
 
 #include <sys/types.h>
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -41,19 +42,27 @@ enum sb_proc_state {
 	SBP_FAILED,   /* stopped accepting after a failure */
 };
 
+/*
+ * state and the progress fields are read without the lock (counting
+ * idle threads, a status page): _Atomic, and lock-free (scoreboard.c
+ * checks it when compiled), so they work across processes in the
+ * shared mapping.
+ * They are figures, not guards of other data: stored and loaded
+ * relaxed; state is changed under the lock.
+ */
 struct sb_slot {
-	pid_t pid; /* owning worker process, 0 when free */
-	int gen;   /* its generation (reloads) */
-	int state; /* enum sb_state */
+	pid_t pid;	   /* owning worker process, 0 when free */
+	int gen;	   /* its generation (reloads) */
+	_Atomic int state; /* enum sb_state */
 	char client[SB_CLIENT_LEN];
 	char path[SB_PATH_LEN]; /* truncated, for the status page */
 	dev_t dev;		/* the file being sent (SB_SENDING) */
 	ino_t ino;
-	int64_t sent;	     /* body bytes of the current request */
-	int64_t start_ms;    /* CLOCK_MONOTONIC, request start */
-	int64_t progress_ms; /* last time bytes went out */
-	uint64_t requests;   /* served by this slot's thread */
-	int retired;	     /* its worker stopped accepting */
+	_Atomic int64_t sent;	     /* body bytes of the current request */
+	int64_t start_ms;	     /* CLOCK_MONOTONIC, request start */
+	_Atomic int64_t progress_ms; /* last time bytes went out */
+	uint64_t requests;	     /* served by this slot's thread */
+	int retired;		     /* its worker stopped accepting */
 };
 
 struct scoreboard;
@@ -119,6 +128,12 @@ enum sb_gate scoreboard_admit(struct scoreboard *sb, struct sb_slot *slot,
  */
 enum sb_gate scoreboard_admit_file(struct scoreboard *sb, struct sb_slot *slot,
     dev_t dev, ino_t ino, const char *path, int max_per_file);
+
+/*
+ * The progress of the download on slot: sent body bytes so far, at
+ * now_ms. Written by the slot's thread only, without the lock.
+ */
+void scoreboard_progress(struct sb_slot *slot, int64_t sent, int64_t now_ms);
 
 /* Ends a request on slot: back to SB_IDLE (SB_STOPPING if retired). */
 void scoreboard_done(struct scoreboard *sb, struct sb_slot *slot);

@@ -17,6 +17,8 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -28,7 +30,7 @@
 #include "log.h"
 #include "worker.h"
 
-volatile sig_atomic_t worker_stop;
+atomic_bool worker_stop;
 
 struct worker_thread {
 	pthread_t tid;
@@ -43,9 +45,9 @@ struct worker {
 	const struct request_env *env;
 	int listen_fd; /* -1 once closed */
 	int gen;
-	int proc;		/* scoreboard record, -1 without a master */
-	pid_t master;		/* the master, told about ready and stop */
-	unsigned long requests; /* atomic: served by all threads */
+	int proc;	       /* scoreboard record, -1 without a master */
+	pid_t master;	       /* the master, told about ready and stop */
+	atomic_ulong requests; /* served by all threads */
 	/* Under lock: */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
@@ -76,7 +78,7 @@ static void
 worker_halt(struct worker *w, int failed)
 {
 	pthread_mutex_lock(&w->lock);
-	worker_stop = 1;
+	atomic_store(&worker_stop, true);
 	if (failed)
 		w->failed = 1;
 	pthread_cond_broadcast(&w->cond);
@@ -90,9 +92,9 @@ worker_wait_go(struct worker *w)
 	int go;
 
 	pthread_mutex_lock(&w->lock);
-	while (!w->go && !worker_stop)
+	while (!w->go && !atomic_load(&worker_stop))
 		pthread_cond_wait(&w->cond, &w->lock);
-	go = !worker_stop;
+	go = !atomic_load(&worker_stop);
 	pthread_mutex_unlock(&w->lock);
 	return go;
 }
@@ -104,7 +106,7 @@ worker_enter(struct worker *w)
 	int ok;
 
 	pthread_mutex_lock(&w->lock);
-	if ((ok = !worker_stop && w->listen_fd != -1))
+	if ((ok = !atomic_load(&worker_stop) && w->listen_fd != -1))
 		w->accepting++;
 	pthread_mutex_unlock(&w->lock);
 	return ok;
@@ -114,7 +116,7 @@ static void
 worker_leave(struct worker *w)
 {
 	pthread_mutex_lock(&w->lock);
-	if (--w->accepting == 0 && worker_stop)
+	if (--w->accepting == 0 && atomic_load(&worker_stop))
 		pthread_cond_broadcast(&w->cond);
 	pthread_mutex_unlock(&w->lock);
 }
@@ -122,7 +124,10 @@ worker_leave(struct worker *w)
 static void
 worker_count_request(struct worker *w)
 {
-	unsigned long n = __atomic_add_fetch(&w->requests, 1, __ATOMIC_RELAXED);
+	/* A count, ordering nothing: relaxed. */
+	unsigned long n =
+	    atomic_fetch_add_explicit(&w->requests, 1, memory_order_relaxed) +
+	    1;
 	int max = w->env->cfg->max_requests;
 
 	if (max > 0 && n == (unsigned long)max) {
@@ -330,7 +335,7 @@ worker_run(const struct request_env *env, int listen_fd, int gen, int proc)
 	int over_ok = 0;
 	pid_t owner = proc < 0 ? 0 : -(pid_t)(proc + 1);
 
-	worker_stop = 0;
+	atomic_store(&worker_stop, false);
 	w->env = env;
 	w->listen_fd = listen_fd;
 	w->gen = gen;
@@ -411,7 +416,7 @@ worker_run(const struct request_env *env, int listen_fd, int gen, int proc)
 	}
 
 	pthread_mutex_lock(&w->lock);
-	while (!worker_stop)
+	while (!atomic_load(&worker_stop))
 		pthread_cond_wait(&w->cond, &w->lock);
 	pthread_mutex_unlock(&w->lock);
 	worker_unlisten(w, over_ok ? n + 1 : started);

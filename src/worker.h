@@ -2,6 +2,7 @@
 #define DLFCGI_WORKER_H
 
 #include <signal.h>
+#include <stdatomic.h>
 
 #include "request.h"
 
@@ -32,7 +33,10 @@ int worker_run(const struct request_env *env, int listen_fd, int gen, int proc);
 /* The signals a worker takes: TERM, INT, QUIT, HUP, USR1. */
 void worker_sigset(sigset_t *set);
 
-/* Set by worker_run's signal thread; cleared by worker_run. */
-extern volatile sig_atomic_t worker_stop;
+/*
+ * Set by any thread of the worker that stops it (the signal thread,
+ * max_requests, a failure); cleared by worker_run.
+ */
+extern atomic_bool worker_stop;
 
 #endif
