@@ -1,7 +1,24 @@
-"""A small FastCGI client and test harness for dlfcgi's integration tests.
+"""The one harness of dlfcgi's integration and fault tests (every
+tests/integration/*.test and tests/faults/*.test imports it):
 
-It talks to dlfcgi's socket directly, as a web server would, so a test
-can set REMOTE_ADDR, stall, stop reading or send hostile records.
+- a FastCGI client that talks to dlfcgi's socket directly, as a web
+  server would, so a test can set REMOTE_ADDR, stall, stop reading or
+  send hostile records (record, request_bytes, get, read_response);
+- TAP output (TAP) and bounded waiting (wait_until);
+- the daemon under test in a private temp dir, stopped by PID
+  (Workspace, Dlfcgi), and /proc readings of it (children, descendants,
+  fd_count, rss_kib);
+- the fault shim (fault_env, fault_set, fault_clear, fault_hits);
+- real web servers in front of it: nginx, lighttpd and Apache, each with
+  its own config, logs and temp dirs in the test's temp dir, bound to
+  127.0.0.1, stopped by PID (nginx, lighttpd, apache); a missing server
+  fails the test (CI installs them), nothing is skipped silently;
+- HTTP clients: curl (curl, curl_http, curl_sha), aria2c, and a raw
+  HTTP/1.0 request (raw_http).
+
+Environment: DLFCGI (the binary under test), DLFCGI_FAULT_LIB (the fault
+shim), top_srcdir (set by automake's AM_TESTS_ENVIRONMENT; defaults from
+here); KEEP_TMP=1 keeps a test's temp dir.
 """
 
 import hashlib
@@ -16,6 +33,15 @@ import tempfile
 import time
 
 BEGIN, ABORT, END, PARAMS, STDIN, STDOUT, STDERR = 1, 2, 3, 4, 5, 6, 7
+
+TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "../.."))
+SRC = os.environ.get("top_srcdir", TOP)
+
+# Keep curl and friends away from any proxy the environment may name.
+for _v in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY",
+           "all_proxy", "ALL_PROXY"):
+    os.environ.pop(_v, None)
+os.environ["no_proxy"] = os.environ["NO_PROXY"] = "*"
 
 
 def record(rtype, rid, content=b"", pad=0):
@@ -171,6 +197,41 @@ def children(pid):
         return []
 
 
+def descendants(pid):
+    """pid and all its descendants (a master's workers), from /proc."""
+    out = [pid]
+    try:
+        tasks = os.listdir("/proc/%d/task" % pid)
+    except OSError:
+        tasks = []
+    for t in tasks:
+        try:
+            with open("/proc/%d/task/%s/children" % (pid, t)) as f:
+                kids = [int(x) for x in f.read().split()]
+        except OSError:
+            kids = []
+        for k in kids:
+            out += descendants(k)
+    return out
+
+
+def alive(pid):
+    """pid exists and is not a zombie."""
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                if line.startswith("State:"):
+                    return "Z" not in line.split()[1]
+    except OSError:
+        return False
+    return True
+
+
+def rss_kib(pid):
+    """Sum of VmRSS (KiB) of pid and its descendants."""
+    return sum(max(status_field(p, "VmRSS"), 0) for p in descendants(pid))
+
+
 def fd_count(pid):
     try:
         return len(os.listdir("/proc/%d/fd" % pid))
@@ -197,6 +258,16 @@ class Dlfcgi:
         self.conf_path = os.path.join(tmp, name + ".conf")
         self.log_path = os.path.join(tmp, name + ".log")
         self.sock = os.path.join(tmp, name + ".sock")
+        self.port = None
+        listen = conf.get("listen")
+        if listen is not None and listen.startswith("unix:"):
+            self.sock = listen[len("unix:"):]
+        elif listen is not None:
+            self.sock = None
+            self.port = int(listen.rsplit(":", 1)[1])
+        # where a client connects: a unix path or (host, port)
+        self.addr = self.sock if self.sock is not None else (
+            listen.rsplit(":", 1)[0].strip("[]"), self.port)
         self.write_conf(conf)
         binary = os.environ.get("DLFCGI") or os.path.join(
             os.path.dirname(os.path.abspath(__file__)), "../../src/dlfcgi")
@@ -210,8 +281,10 @@ class Dlfcgi:
         self.pid = self.proc.pid
 
     def write_conf(self, conf):
-        text = 'listen = "unix:%s";\n' % os.path.join(
-            self.tmp, os.path.basename(self.conf_path)[:-5] + ".sock")
+        text = ""
+        if "listen" not in conf:
+            text += 'listen = "unix:%s";\n' % os.path.join(
+                self.tmp, os.path.basename(self.conf_path)[:-5] + ".sock")
         if "error_log" not in conf:
             text += 'error_log = "stderr";\n'
         for k, v in conf.items():
@@ -225,12 +298,12 @@ class Dlfcgi:
 
     def wait_ready(self, workers, timeout=10):
         def ready():
-            if not os.path.exists(self.sock):
+            if self.sock is not None and not os.path.exists(self.sock):
                 return False
             if workers and len(children(self.pid)) < workers:
                 return False
             try:
-                connect(self.sock, 1).close()
+                connect(self.addr, 1).close()
                 return True
             except OSError:
                 return False
@@ -305,7 +378,10 @@ class Workspace:
             except subprocess.TimeoutExpired:
                 p.kill()
                 p.wait()
-        shutil.rmtree(self.tmp, ignore_errors=True)
+        if os.environ.get("KEEP_TMP"):
+            print("# kept %s" % self.tmp, flush=True)
+        else:
+            shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 def skip_under_asan(why="fault injection runs in the release build only"):
@@ -364,3 +440,258 @@ def quiet_fd_count(pid, timeout=3):
         same = same + 1 if n == last else 0
         last = n
     return last
+
+
+# ---------------------------------------------------- real web servers
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def port_open(port):
+    try:
+        socket.create_connection(("127.0.0.1", port), 0.5).close()
+        return True
+    except OSError:
+        return False
+
+
+def need(path):
+    if not os.path.exists(path):
+        raise RuntimeError("%s is missing: install it (tests/run.sh does)"
+                           % path)
+
+
+class Server:
+    def __init__(self, ws, argv, port, name):
+        self.port = port
+        self.log = open(os.path.join(ws.tmp, name + ".out"), "ab")
+        self.proc = subprocess.Popen(argv, stdout=self.log,
+                                     stderr=self.log)
+        ws.procs.append(self.proc)
+        if not wait_until(lambda: port_open(port) or
+                          self.proc.poll() is not None, 10) or \
+                self.proc.poll() is not None:
+            raise RuntimeError("%s did not start: see %s" %
+                               (name, self.log.name))
+
+    def url(self, path):
+        return "http://127.0.0.1:%d%s" % (self.port, path)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+
+
+def nginx(ws, http_conf, name="nginx", user="www-data"):
+    """nginx with http_conf inside http { }; its server listens on the
+    port this returns through .port (http_conf uses {port})."""
+    need("/usr/sbin/nginx")
+    d = os.path.join(ws.tmp, name)
+    os.makedirs(d, exist_ok=True)
+    port = free_port()
+    conf = os.path.join(d, "nginx.conf")
+    with open(conf, "w") as f:
+        f.write("""daemon off;
+user %(user)s;
+worker_processes 1;
+pid %(d)s/nginx.pid;
+error_log %(d)s/error.log info;
+events { worker_connections 1024; }
+http {
+    access_log %(d)s/access.log;
+    client_body_temp_path %(d)s/client_temp;
+    fastcgi_temp_path %(d)s/fastcgi_temp;
+    proxy_temp_path %(d)s/proxy_temp;
+    uwsgi_temp_path %(d)s/uwsgi_temp;
+    scgi_temp_path %(d)s/scgi_temp;
+    types { application/octet-stream bin; }
+%(http)s
+}
+""" % {"d": d, "user": user, "http": http_conf.replace("{port}", str(port))})
+    s = Server(ws, ["/usr/sbin/nginx", "-c", conf, "-p", d], port, name)
+    s.dir = d
+    return s
+
+
+def nginx_contrib(ws, upstreams, name="nginx"):
+    """contrib/nginx/dlfcgi.conf itself, pointed at the test's sockets."""
+    with open(os.path.join(SRC, "contrib/nginx/dlfcgi.conf")) as f:
+        text = f.read()
+    servers = "".join("\tserver %s;\n" % u for u in upstreams)
+    text = text.replace("\tserver unix:/run/dlfcgi/dlfcgi.sock;\n", servers)
+    text = text.replace("listen 127.0.0.1:8080;", "listen 127.0.0.1:{port};")
+    text = text.replace("include fastcgi_params;",
+                        "include /etc/nginx/fastcgi_params;")
+    return nginx(ws, text, name)
+
+
+def lighttpd(ws, fastcgi_server, name="lighttpd", extra=""):
+    """lighttpd with mod_fastcgi; fastcgi_server is the value of
+    fastcgi.server. Streams (server.stream-response-body = 2)."""
+    need("/usr/sbin/lighttpd")
+    d = os.path.join(ws.tmp, name)
+    os.makedirs(os.path.join(d, "www"), exist_ok=True)
+    port = free_port()
+    conf = os.path.join(d, "lighttpd.conf")
+    with open(conf, "w") as f:
+        f.write("""server.document-root = "%(d)s/www"
+server.bind = "127.0.0.1"
+server.port = %(port)d
+server.errorlog = "%(d)s/error.log"
+server.upload-dirs = ( "%(d)s" )
+server.modules = ( "mod_fastcgi" )
+server.stream-response-body = 2
+fastcgi.server = %(fcgi)s
+%(extra)s
+""" % {"d": d, "port": port, "fcgi": fastcgi_server, "extra": extra})
+    s = Server(ws, ["/usr/sbin/lighttpd", "-D", "-f", conf, "-m",
+                    "/usr/lib/lighttpd"], port, name)
+    s.dir = d
+    return s
+
+
+def apache(ws, body, name="apache"):
+    """Apache 2.4 (mpm_event) with body appended to a minimal config;
+    workers run as www-data."""
+    need("/usr/sbin/apache2")
+    d = os.path.join(ws.tmp, name)
+    os.makedirs(os.path.join(d, "www"), exist_ok=True)
+    port = free_port()
+    mods = "/usr/lib/apache2/modules"
+    conf = os.path.join(d, "apache2.conf")
+    with open(conf, "w") as f:
+        f.write("""ServerRoot "%(d)s"
+ServerName 127.0.0.1
+Listen 127.0.0.1:%(port)d
+PidFile %(d)s/httpd.pid
+ErrorLog %(d)s/error.log
+LogLevel warn
+Mutex file:%(d)s default
+DefaultRuntimeDir %(d)s
+User www-data
+Group www-data
+LoadModule mpm_event_module %(m)s/mod_mpm_event.so
+LoadModule authz_core_module %(m)s/mod_authz_core.so
+LoadModule alias_module %(m)s/mod_alias.so
+LoadModule mime_module %(m)s/mod_mime.so
+TypesConfig /etc/mime.types
+DocumentRoot "%(d)s/www"
+%(body)s
+""" % {"d": d, "port": port, "m": mods, "body": body})
+    s = Server(ws, ["/usr/sbin/apache2", "-f", conf, "-DFOREGROUND"],
+               port, name)
+    s.dir = d
+    return s
+
+
+def curl(url, *args, timeout=120):
+    """curl to stdout; returns (exit code, stdout bytes)."""
+    p = subprocess.run(["curl", "-sS", "--max-time", str(timeout)] +
+                       list(args) + [url], stdout=subprocess.PIPE,
+                       stderr=subprocess.DEVNULL, timeout=timeout + 10)
+    return p.returncode, p.stdout
+
+
+def curl_sha(url, *args, timeout=300):
+    """Streams the body into sha256 without keeping it."""
+    p1 = subprocess.Popen(["curl", "-sS", "--fail", "--max-time",
+                           str(timeout)] + list(args) + [url],
+                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    out = subprocess.run(["sha256sum"], stdin=p1.stdout,
+                         stdout=subprocess.PIPE, timeout=timeout + 10)
+    p1.stdout.close()
+    rc = p1.wait(timeout + 10)
+    return rc, out.stdout.split()[0].decode()
+
+
+def aria2c(url, outdir, name, conns=16):
+    need("/usr/bin/aria2c")
+    p = subprocess.run(["aria2c", "-q", "-x", str(conns), "-s", str(conns),
+                        "-k", "1M", "--allow-overwrite=true",
+                        "--auto-file-renaming=false", "--file-allocation=none",
+                        "-d", outdir, "-o", name, url],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       timeout=300)
+    return p.returncode
+
+
+def copy_tree_readable(path):
+    """The test dir must be readable by www-data (servers drop root)."""
+    os.chmod(path, 0o755)
+
+
+class HttpReply:
+    """What curl_http got: status (0 if none), curl's exit status, the
+    headers (lower-case names, the last value of each, as a shell
+    `header` of a curl -D dump would say), the body bytes."""
+
+    def __init__(self, code, rc, headers, body):
+        self.code = code
+        self.rc = rc
+        self.headers = headers
+        self.body = body
+
+    def header(self, name):
+        return self.headers.get(name.lower(), "")
+
+
+def parse_header_dump(text):
+    """Header lines of a curl -D dump (or of a raw reply), CR stripped:
+    {lower-case name: last value}."""
+    headers = {}
+    for line in text.replace("\r", "").split("\n"):
+        name, sep, value = line.partition(":")
+        if sep and " " not in name:
+            headers[name.strip().lower()] = value.strip()
+    return headers
+
+
+def curl_http(ws, url, *args, timeout=20, name="curl"):
+    """curl -sS --max-time timeout -D ... -o ... url: the whole reply
+    (HttpReply); the dump and body stay in ws.tmp/name.h and name.b."""
+    hfile = os.path.join(ws.tmp, name + ".h")
+    bfile = os.path.join(ws.tmp, name + ".b")
+    for p in (hfile, bfile):
+        open(p, "wb").close()
+    with open(os.path.join(ws.tmp, "curl.err"), "ab") as err:
+        p = subprocess.run(["curl", "-sS", "--max-time", str(timeout),
+                            "-D", hfile, "-o", bfile, "-w", "%{http_code}"] +
+                           list(args) + [url], stdout=subprocess.PIPE,
+                           stderr=err, timeout=timeout + 10)
+    with open(hfile, "rb") as f:
+        headers = parse_header_dump(f.read().decode(errors="replace"))
+    with open(bfile, "rb") as f:
+        body = f.read()
+    out = p.stdout.decode(errors="replace").strip()
+    return HttpReply(int(out) if out.isdigit() else 0, p.returncode,
+                     headers, body)
+
+
+def raw_http(port, method, path, timeout=10):
+    """One HTTP/1.0 request on a plain socket to 127.0.0.1:port; the
+    whole reply, byte for byte (curl would not show a HEAD body)."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    out = b""
+    end = time.monotonic() + timeout
+    try:
+        s.sendall(("%s %s HTTP/1.0\r\nHost: 127.0.0.1\r\n"
+                   "Connection: close\r\n\r\n" % (method, path)).encode())
+        while time.monotonic() < end:
+            d = s.recv(1 << 16)
+            if not d:
+                break
+            out += d
+    finally:
+        s.close()
+    return out
