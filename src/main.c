@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -20,6 +19,7 @@
 
 #include "accesslog.h"
 #include "config.h"
+#include "generation.h"
 #include "bounds.h"
 #include "listen.h"
 #include "log.h"
@@ -47,70 +47,50 @@ usage(int status)
 }
 
 /*
- * Drops root for cfg->user and cfg->group (all supplementary groups
- * too), after binding and opening logs, before serving.
+ * Drops root for user and group (all supplementary groups too), as the
+ * generation resolved them, after binding and opening logs, before
+ * serving; then makes sure root cannot be had back.
  */
 static void
-main_drop_privileges(const struct dl_config *cfg)
+main_drop_privileges(const struct generation *g)
 {
-	struct passwd *pw = NULL;
-	struct group *gr;
-	uid_t uid;
-	gid_t gid;
+	const struct dl_config *cfg = &g->cfg;
+	uid_t uid = g->drop_uid ? g->uid : 0;
+	gid_t gid = g->gid;
 
-	if (cfg->user == NULL && cfg->group == NULL)
+	if (!g->drop_gid)
 		return;
 	if (geteuid() != 0) {
 		log_warnx("not started as root: user and group are ignored");
 		return;
 	}
-	if (cfg->user != NULL && (pw = getpwnam(cfg->user)) == NULL)
-		fatalx("no such user %s", cfg->user);
-	uid = pw ? pw->pw_uid : 0;
-	gid = pw ? pw->pw_gid : 0;
-	if (cfg->group != NULL) {
-		if ((gr = getgrnam(cfg->group)) == NULL)
-			fatalx("no such group %s", cfg->group);
-		gid = gr->gr_gid;
-	}
 	if (setgroups(1, &gid) == -1 || setresgid(gid, gid, gid) == -1 ||
-	    (pw != NULL && setresuid(uid, uid, uid) == -1))
+	    (g->drop_uid && setresuid(uid, uid, uid) == -1))
 		fatal("unable to drop privileges to %s:%s",
 		    cfg->user ? cfg->user : "root",
 		    cfg->group ? cfg->group : "-");
+	/* A uid other than root must not get root back (OpenBSD does so). */
+	if (uid != 0 &&
+	    (setuid(0) != -1 || seteuid(0) != -1 || getuid() != uid ||
+		geteuid() != uid))
+		fatalx("dropped privileges to uid %d, but root can be "
+		       "regained; refusing to serve",
+		    (int)uid);
 	log_info("running as uid %d gid %d", (int)getuid(), (int)getgid());
-}
-
-/* Owner and group of the unix socket, or -1 for "unchanged". */
-static void
-main_socket_owner(const struct dl_config *cfg, uid_t *uid, gid_t *gid)
-{
-	struct passwd *pw;
-	struct group *gr;
-
-	*uid = (uid_t)-1;
-	*gid = (gid_t)-1;
-	if (cfg->listen_owner != NULL && (pw = getpwnam(cfg->listen_owner)))
-		*uid = pw->pw_uid;
-	if (cfg->listen_group != NULL && (gr = getgrnam(cfg->listen_group)))
-		*gid = gr->gr_gid;
 }
 
 /* The FastCGI socket: `listen`, else the one inherited on fd 0. */
 static int
-main_socket(const struct dl_config *cfg)
+main_socket(const struct generation *g)
 {
+	const struct dl_config *cfg = &g->cfg;
 	struct stat st;
 	socklen_t len;
-	uid_t uid;
-	gid_t gid;
 	int fd, type;
 
-	if (cfg->listen != NULL) {
-		main_socket_owner(cfg, &uid, &gid);
-		return listen_open(
-		    cfg->listen, cfg->listen_mode_bits, uid, gid);
-	}
+	if (cfg->listen != NULL)
+		return listen_open(cfg->listen, cfg->listen_mode_bits,
+		    g->listen_uid, g->listen_gid);
 	if ((fd = listen_systemd()) != -1)
 		return fd;
 	len = sizeof(type);
@@ -172,52 +152,40 @@ main(int argc, char *argv[])
 
 	memset(&m, 0, sizeof(m));
 	m.config_file = file;
-	if (config_load(file, &m.cfg, stderr) != 0)
+	m.lfd = -1;
+	m.next.rootfd = -1;
+	/* As every reload does (master.c). */
+	if (generation_load(&m.cur, file, stderr) != 0)
 		return 1;
-	m.mime = mime_load(m.cfg.mime_types, stderr);
-	if (m.mime == NULL) {
-		/* Only the default may be missing (config checks the rest). */
-		fprintf(stderr, "dlfcgi: %s: %s; every file gets %s\n",
-		    m.cfg.mime_types, strerror(errno), m.cfg.default_type);
-		if ((m.mime = mime_load(NULL, stderr)) == NULL) {
-			config_free(&m.cfg);
-			return 1;
-		}
-	}
 	if (check) {
 		printf("dlfcgi: %s: syntax is ok\n", file);
-		mime_free(m.mime);
-		config_free(&m.cfg);
+		generation_free(&m.cur);
 		return 0;
 	}
 
 	if (foreground_log)
 		log_init(LOG_DEST_STDERR);
-	else if (log_open(m.cfg.error_log) == -1) {
-		fprintf(stderr, "dlfcgi: error_log %s: %s\n", m.cfg.error_log,
-		    strerror(errno));
+	else if (log_open(m.cur.cfg.error_log) == -1) {
+		fprintf(stderr, "dlfcgi: error_log %s: %s\n",
+		    m.cur.cfg.error_log, strerror(errno));
 		goto fail;
 	}
-	if (accesslog_open(m.cfg.access_log) == -1) {
-		fprintf(stderr, "dlfcgi: access_log %s: %s\n", m.cfg.access_log,
-		    strerror(errno));
+	if (accesslog_open(m.cur.cfg.access_log) == -1) {
+		fprintf(stderr, "dlfcgi: access_log %s: %s\n",
+		    m.cur.cfg.access_log, strerror(errno));
 		goto fail;
 	}
-	log_procinit(m.cfg.workers == 0 ? "main" : "master");
+	log_procinit(m.cur.cfg.workers == 0 ? "main" : "master");
 	signal(SIGPIPE, SIG_IGN);
 
-	m.rootfd = open(m.cfg.root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (m.rootfd == -1)
-		fatal("open root %s", m.cfg.root);
-	if ((m.lfd = main_socket(&m.cfg)) == -1) {
-		close(m.rootfd);
+	if ((m.lfd = main_socket(&m.cur)) == -1)
 		goto fail;
-	}
-	main_drop_privileges(&m.cfg);
+	main_drop_privileges(&m.cur);
 	/* Twice the pool, so a reload can start a whole new generation. */
-	nslots = (size_t)m.cfg.threads *
-	    (m.cfg.workers == 0 ? 1
-				: DL_POOL_GENERATIONS * (size_t)m.cfg.workers);
+	nslots = (size_t)m.cur.cfg.threads *
+	    (m.cur.cfg.workers == 0
+		    ? 1
+		    : DL_POOL_GENERATIONS * (size_t)m.cur.cfg.workers);
 	if ((m.sb = scoreboard_create(nslots)) == NULL)
 		fatal("scoreboard of %zu slots", nslots);
 	if (detach && daemon(0, 0) == -1)
@@ -231,14 +199,14 @@ main(int argc, char *argv[])
 	if (sigprocmask(SIG_BLOCK, &set, NULL) == -1)
 		fatal("sigprocmask");
 
-	log_info("dlfcgi %s serving %s on %s", PACKAGE_VERSION, m.cfg.root,
-	    m.cfg.listen ? m.cfg.listen : "an inherited socket");
-	if (m.cfg.workers > 0)
+	log_info("dlfcgi %s serving %s on %s", PACKAGE_VERSION, m.cur.cfg.root,
+	    m.cur.cfg.listen ? m.cur.cfg.listen : "an inherited socket");
+	if (m.cur.cfg.workers > 0)
 		rc = master_run(&m);
 	else {
-		env.cfg = &m.cfg;
-		env.mime = m.mime;
-		env.rootfd = m.rootfd;
+		env.cfg = &m.cur.cfg;
+		env.mime = m.cur.mime;
+		env.rootfd = m.cur.rootfd;
 		env.sb = m.sb;
 		/* worker_run closes the socket once it stops accepting */
 		rc = worker_run(&env, m.lfd, 0, -1) == 0 ? 0 : 1;
@@ -248,13 +216,10 @@ main(int argc, char *argv[])
 	}
 	if (m.lfd != -1)
 		close(m.lfd);
-	close(m.rootfd);
 	scoreboard_destroy(m.sb);
-	mime_free(m.mime);
-	config_free(&m.cfg);
+	generation_free(&m.cur);
 	return rc;
 fail:
-	mime_free(m.mime);
-	config_free(&m.cfg);
+	generation_free(&m.cur);
 	return 1;
 }

@@ -12,7 +12,6 @@
 #include <sys/wait.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -81,7 +80,7 @@ master_draining(const struct master *m)
 
 	for (i = 0; i < MASTER_CHILDREN_MAX; i++)
 		if (m->children[i].pid != 0 &&
-		    (m->children[i].gen != m->gen || m->children[i].retired))
+		    (m->children[i].gen != m->cur.id || m->children[i].retired))
 			n++;
 	return n;
 }
@@ -93,8 +92,8 @@ master_serving(const struct master *m)
 	int i, n = 0;
 
 	for (i = 0; i < MASTER_CHILDREN_MAX; i++)
-		if (m->children[i].pid != 0 && m->children[i].gen == m->gen &&
-		    !m->children[i].retired)
+		if (m->children[i].pid != 0 &&
+		    m->children[i].gen == m->cur.id && !m->children[i].retired)
 			n++;
 	return n;
 }
@@ -133,11 +132,11 @@ master_backoff_ms(int n)
 static int
 master_spawn(struct master *m, int gen)
 {
-	bool next = m->pending && gen == m->next_gen;
+	bool next = m->pending && gen == m->next.id;
 	struct request_env env = {
-	    .cfg = next ? &m->next_cfg : &m->cfg,
-	    .mime = next ? m->next_mime : m->mime,
-	    .rootfd = next ? m->next_rootfd : m->rootfd,
+	    .cfg = next ? &m->next.cfg : &m->cur.cfg,
+	    .mime = next ? m->next.mime : m->cur.mime,
+	    .rootfd = next ? m->next.rootfd : m->cur.rootfd,
 	    .sb = m->sb,
 	};
 	char role[32];
@@ -181,7 +180,7 @@ master_spawn(struct master *m, int gen)
 		signal(SIGUSR2, SIG_DFL);
 		/* The other generation's root is not this worker's. */
 		if (m->pending)
-			close(next ? m->rootfd : m->next_rootfd);
+			close(next ? m->cur.rootfd : m->next.rootfd);
 		snprintf(
 		    role, sizeof(role), "worker %d.%d", gen, (int)getpid());
 		log_procinit(role);
@@ -209,7 +208,7 @@ master_start_failed(struct master *m)
 	m->respawn_at = scoreboard_now_ms() + delay;
 	log_warnx("could not start a worker (%d of %d running); retrying in "
 		  "%d ms",
-	    master_serving(m), m->cfg.workers, delay);
+	    master_serving(m), m->cur.cfg.workers, delay);
 }
 
 /*
@@ -241,11 +240,7 @@ master_replace(struct master *m, const struct master_child *c, bool failed,
 static void
 master_drop_next(struct master *m)
 {
-	config_free(&m->next_cfg);
-	mime_free(m->next_mime);
-	m->next_mime = NULL;
-	close(m->next_rootfd);
-	m->next_rootfd = -1;
+	generation_free(&m->next);
 	m->pending = false;
 }
 
@@ -272,12 +267,12 @@ master_abort(struct master *m, const char *why)
 	log_warnx("reload failed: %s; generation %d stopped, generation %d "
 		  "serves on with the previous configuration (%lu failed "
 		  "reload%s)",
-	    why, m->next_gen, m->gen, m->reload_failures,
+	    why, m->next.id, m->cur.id, m->reload_failures,
 	    m->reload_failures == 1 ? "" : "s");
 	for (i = 0; i < MASTER_CHILDREN_MAX; i++) {
 		struct master_child *c = &m->children[i];
 
-		if (c->pid != 0 && c->gen == m->next_gen &&
+		if (c->pid != 0 && c->gen == m->next.id &&
 		    kill(c->pid, c->ready ? SIGTERM : SIGKILL) == -1 &&
 		    errno != ESRCH)
 			log_warn("kill %d", (int)c->pid);
@@ -290,26 +285,23 @@ master_abort(struct master *m, const char *why)
 static void
 master_commit(struct master *m)
 {
-	int old = m->gen;
+	int old = m->cur.id;
 
 	master_signal_children(m, SIGTERM, old);
-	config_free(&m->cfg);
-	mime_free(m->mime);
-	close(m->rootfd);
-	m->cfg = m->next_cfg;
-	m->mime = m->next_mime;
-	m->rootfd = m->next_rootfd;
-	m->next_mime = NULL;
-	m->next_rootfd = -1;
+	generation_free(&m->cur);
+	m->cur = m->next;
+	/* Owned by cur now: emptied, not freed. */
+	memset(&m->next, 0, sizeof(m->next));
+	m->next.rootfd = -1;
 	m->pending = false;
-	m->gen = m->next_gen;
 	m->streak = 0;
 	m->fork_streak = 0;
 	m->respawn_at = 0;
 	m->reloads++;
 	log_info("reloaded %s: generation %d, %d workers x %d threads, is "
 		 "ready; generation %d drains",
-	    m->config_file, m->gen, m->cfg.workers, m->cfg.threads, old);
+	    m->config_file, m->cur.id, m->cur.cfg.workers, m->cur.cfg.threads,
+	    old);
 	master_undefer(m);
 }
 
@@ -337,7 +329,7 @@ master_reap(struct master *m)
 			snprintf(how, sizeof(how), "exited with status %d",
 			    WEXITSTATUS(st));
 		failed = WIFSIGNALED(st) || WEXITSTATUS(st) != 0;
-		if (m->pending && c->gen == m->next_gen) {
+		if (m->pending && c->gen == m->next.id) {
 			snprintf(why, sizeof(why),
 			    "new worker %d %s before its generation was ready",
 			    (int)pid, how);
@@ -345,7 +337,7 @@ master_reap(struct master *m)
 			master_abort(m, why);
 			continue;
 		}
-		if (c->gen != m->gen || m->stopping || c->retired) {
+		if (c->gen != m->cur.id || m->stopping || c->retired) {
 			log_info("worker %d %s", (int)pid, how);
 			c->pid = 0;
 			continue;
@@ -381,13 +373,13 @@ master_scan(struct master *m)
 		if ((st != SBP_STOPPED && st != SBP_FAILED) || c->retired)
 			continue;
 		c->retired = true;
-		if (m->pending && c->gen == m->next_gen) {
+		if (m->pending && c->gen == m->next.id) {
 			snprintf(why, sizeof(why),
 			    "new worker %d stopped accepting%s before its "
 			    "generation was ready",
 			    (int)c->pid, st == SBP_FAILED ? " (failed)" : "");
 			master_abort(m, why);
-		} else if (c->gen == m->gen && !m->stopping)
+		} else if (c->gen == m->cur.id && !m->stopping)
 			master_replace(m, c, st == SBP_FAILED,
 			    st == SBP_FAILED
 				? "failed and stopped accepting"
@@ -406,14 +398,14 @@ master_check_pending(struct master *m)
 		return;
 	for (i = 0; i < MASTER_CHILDREN_MAX; i++)
 		if (m->children[i].pid != 0 &&
-		    m->children[i].gen == m->next_gen && m->children[i].ready)
+		    m->children[i].gen == m->next.id && m->children[i].ready)
 			ready++;
-	if (ready >= m->next_cfg.workers)
+	if (ready >= m->next.cfg.workers)
 		master_commit(m);
 	else if (scoreboard_now_ms() >= m->ready_deadline) {
 		snprintf(why, sizeof(why),
 		    "%d of %d new workers ready after %d ms", ready,
-		    m->next_cfg.workers, MASTER_READY_TIMEOUT_MS);
+		    m->next.cfg.workers, MASTER_READY_TIMEOUT_MS);
 		master_abort(m, why);
 	}
 }
@@ -428,7 +420,8 @@ master_arm(const struct master *m)
 	if (m->stopping)
 		due = m->deadline;
 	else {
-		if (master_serving(m) < m->cfg.workers && m->respawn_at > now)
+		if (master_serving(m) < m->cur.cfg.workers &&
+		    m->respawn_at > now)
 			due = m->respawn_at;
 		if (m->pending && (due == 0 || m->ready_deadline < due))
 			due = m->ready_deadline;
@@ -468,18 +461,18 @@ master_str_differs(const char *a, const char *b)
 static void
 master_reload(struct master *m)
 {
-	struct dl_config nc;
-	struct mime_table *mime;
+	struct generation ng;
+	const struct dl_config *nc = &ng.cfg;
 	char *report = NULL;
 	size_t len = 0, need, avail, serving;
 	FILE *ef;
-	int errors, rootfd, i;
+	int errors, i;
 
 	m->reload_waiting = false;
 	if (m->pending) {
 		log_info("reload: generation %d is still starting; this "
 			 "reload follows once it is ready or has failed",
-		    m->next_gen);
+		    m->next.id);
 		m->hup_deferred = true;
 		return;
 	}
@@ -487,8 +480,8 @@ master_reload(struct master *m)
 		log_warn("reload: open_memstream");
 		return;
 	}
-	errors = config_load(m->config_file, &nc, ef);
-	mime = errors ? NULL : mime_load(nc.mime_types, ef);
+	/* As main() loaded the serving one. */
+	errors = generation_load(&ng, m->config_file, ef);
 	fclose(ef);
 	if (errors) {
 		master_log_lines(report);
@@ -501,16 +494,11 @@ master_reload(struct master *m)
 	if (len > 0)
 		master_log_lines(report);
 	free(report);
-	if (mime == NULL && (mime = mime_load(NULL, stderr)) == NULL) {
-		log_warn("reload: mime table");
-		config_free(&nc);
-		return;
-	}
 	/* Reserved slots (workers being started) are not free. */
-	need = (size_t)nc.workers * (size_t)nc.threads;
+	need = (size_t)nc->workers * (size_t)nc->threads;
 	avail = scoreboard_count(m->sb, SB_FREE);
-	serving = (size_t)master_serving(m) * (size_t)m->cfg.threads;
-	if (nc.workers > 0 && need > avail &&
+	serving = (size_t)master_serving(m) * (size_t)m->cur.cfg.threads;
+	if (nc->workers > 0 && need > avail &&
 	    need + serving <= scoreboard_nslots(m->sb) &&
 	    master_draining(m) > 0) {
 		/* Fits once the draining workers are gone: retried on exit. */
@@ -518,12 +506,11 @@ master_reload(struct master *m)
 			 "waiting for %d draining workers",
 		    need, avail, master_draining(m));
 		m->reload_waiting = true;
-		mime_free(mime);
-		config_free(&nc);
+		generation_free(&ng);
 		return;
 	}
-	if (nc.workers == 0 || need > avail) {
-		if (nc.workers == 0)
+	if (nc->workers == 0 || need > avail) {
+		if (nc->workers == 0)
 			log_warnx("reload: workers = 0 needs a restart; still "
 				  "serving the previous configuration");
 		else
@@ -533,38 +520,29 @@ master_reload(struct master *m)
 				  "bigger pool); still serving the previous "
 				  "configuration",
 			    need, avail, scoreboard_nslots(m->sb));
-		mime_free(mime);
-		config_free(&nc);
+		generation_free(&ng);
 		return;
 	}
-	if ((rootfd = open(nc.root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
-	    -1) {
-		log_warn("reload: open root %s", nc.root);
-		mime_free(mime);
-		config_free(&nc);
-		return;
-	}
-	if (master_str_differs(nc.listen, m->cfg.listen) ||
-	    master_str_differs(nc.user, m->cfg.user) ||
-	    master_str_differs(nc.group, m->cfg.group) ||
-	    master_str_differs(nc.error_log, m->cfg.error_log) ||
-	    master_str_differs(nc.access_log, m->cfg.access_log))
+	if (master_str_differs(nc->listen, m->cur.cfg.listen) ||
+	    master_str_differs(nc->user, m->cur.cfg.user) ||
+	    master_str_differs(nc->group, m->cur.cfg.group) ||
+	    master_str_differs(nc->error_log, m->cur.cfg.error_log) ||
+	    master_str_differs(nc->access_log, m->cur.cfg.access_log))
 		log_warnx("reload: listen, user, group and the logs change "
 			  "only on restart");
-	nc.listen_mode_bits = m->cfg.listen_mode_bits;
-	free(nc.listen);
-	nc.listen = m->cfg.listen ? strdup(m->cfg.listen) : NULL;
-	m->next_cfg = nc;
-	m->next_mime = mime;
-	m->next_rootfd = rootfd;
-	m->next_gen = ++m->last_gen;
+	/* What only a restart changes is kept from the serving one. */
+	ng.cfg.listen_mode_bits = m->cur.cfg.listen_mode_bits;
+	free(ng.cfg.listen);
+	ng.cfg.listen = m->cur.cfg.listen ? strdup(m->cur.cfg.listen) : NULL;
+	ng.id = ++m->last_gen;
+	m->next = ng;
 	m->pending = true;
 	m->ready_deadline = scoreboard_now_ms() + MASTER_READY_TIMEOUT_MS;
 	log_info("reload: starting generation %d (%d workers x %d threads); "
 		 "generation %d serves until it is ready",
-	    m->next_gen, nc.workers, nc.threads, m->gen);
-	for (i = 0; i < nc.workers; i++)
-		if (master_spawn(m, m->next_gen) == -1) {
+	    m->next.id, m->next.cfg.workers, m->next.cfg.threads, m->cur.id);
+	for (i = 0; i < m->next.cfg.workers; i++)
+		if (master_spawn(m, m->next.id) == -1) {
 			master_abort(m, "a new worker could not be started");
 			return;
 		}
@@ -594,7 +572,7 @@ master_run(struct master *m)
 	size_t i;
 
 	log_procinit("master");
-	m->next_rootfd = -1;
+	m->next.rootfd = -1;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = master_sig;
 	sigemptyset(&sa.sa_mask);
@@ -607,13 +585,13 @@ master_run(struct master *m)
 		sigdelset(&waitset, sigs[i]);
 
 	log_info("dlfcgi %s: %d workers x %d threads", PACKAGE_VERSION,
-	    m->cfg.workers, m->cfg.threads);
+	    m->cur.cfg.workers, m->cur.cfg.threads);
 	for (;;) {
 		master_scan(m);
 		master_check_pending(m);
 		if (!m->stopping && scoreboard_now_ms() >= m->respawn_at)
-			while (master_serving(m) < m->cfg.workers) {
-				if (master_spawn(m, m->gen) == -1) {
+			while (master_serving(m) < m->cur.cfg.workers) {
+				if (master_spawn(m, m->cur.id) == -1) {
 					master_start_failed(m);
 					break;
 				}
@@ -638,7 +616,7 @@ master_run(struct master *m)
 			    scoreboard_now_ms() >= m->deadline) {
 				log_warnx("shutdown_timeout (%d s) expired: "
 					  "killing %d workers",
-				    m->cfg.shutdown_timeout,
+				    m->cur.cfg.shutdown_timeout,
 				    master_alive(m, -1));
 				master_signal_children(m, SIGKILL, -1);
 				m->deadline = 0;
@@ -658,13 +636,14 @@ master_run(struct master *m)
 				log_info("stopping: %d workers finish their "
 					 "downloads (shutdown_timeout %d s)",
 				    master_alive(m, -1),
-				    m->cfg.shutdown_timeout);
+				    m->cur.cfg.shutdown_timeout);
 				m->stopping = true;
 				/* shutdown_timeout 0: wait as long as it takes */
-				m->deadline = m->cfg.shutdown_timeout == 0
+				m->deadline = m->cur.cfg.shutdown_timeout == 0
 				    ? 0
 				    : scoreboard_now_ms() +
-					(int64_t)m->cfg.shutdown_timeout * 1000;
+					(int64_t)m->cur.cfg.shutdown_timeout *
+					    1000;
 				master_signal_children(m, SIGTERM, -1);
 				master_unlisten(m);
 			}

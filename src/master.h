@@ -7,8 +7,7 @@
 #include <stdint.h>
 
 #include "bounds.h"
-#include "config.h"
-#include "mime.h"
+#include "generation.h"
 #include "scoreboard.h"
 
 /* Workers of all generations alive at once (one scoreboard record each). */
@@ -23,27 +22,22 @@ struct master_child {
 };
 
 /*
- * What the master owns. cfg, mime and rootfd are the serving
- * generation's; a reload fills the next_* fields and they replace them
- * once every worker of the new generation has reported ready.
+ * Everything the master owns (its file statics are the signal flags
+ * alone). cur is the serving generation; a reload loads next
+ * (generation_load(), as main() loaded cur) and next replaces cur once
+ * every worker of the new generation has reported ready.
  */
 struct master {
 	const char *config_file;
-	struct dl_config cfg;
-	struct mime_table *mime;
-	int rootfd;
-	int lfd; /* -1 once closed (stopping) */
+	struct generation cur;
+	struct generation next; /* valid while pending */
+	int lfd;		/* -1 once closed (stopping) */
 	struct scoreboard *sb;
 
-	int gen;	     /* the serving generation */
 	int last_gen;	     /* the newest generation number handed out */
 	bool pending;	     /* a reload waits for its workers */
 	bool hup_deferred;   /* a HUP during a reload: taken after it */
 	bool reload_waiting; /* a HUP waits for draining workers' slots */
-	struct dl_config next_cfg;
-	struct mime_table *next_mime;
-	int next_rootfd;
-	int next_gen;
 	int64_t ready_deadline;
 
 	struct master_child children[MASTER_CHILDREN_MAX];
