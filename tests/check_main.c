@@ -25,6 +25,7 @@ static Suite *(*const suites[])(void) = {
     suite_log,
     suite_accesslog,
     suite_scoreboard,
+    suite_decide,
 };
 
 int

@@ -28,5 +28,6 @@ Suite *suite_log(void);
 Suite *suite_multipart(void);
 Suite *suite_accesslog(void);
 Suite *suite_scoreboard(void);
+Suite *suite_decide(void);
 
 #endif
