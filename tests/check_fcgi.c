@@ -13,9 +13,9 @@
  *   poll) on a socketpair and on TCP loopback; send_timeout bounds one
  *   stall, not the whole transfer.
  * - Short: write(2), writev(2) and sendfile(2) wrapped (-Wl,--wrap in
- *   Makefile.am, for check_fcgi_io alone) to fail with EINTR and EAGAIN and to take a few bytes
- *   at a time, so that headers and payloads are split at every offset,
- *   which a real socket hardly ever does.
+ *   Makefile.am, for check_fcgi_io alone) to fail with EINTR and EAGAIN
+ *   and to take a few bytes at a time, so that headers and payloads are
+ *   split at every offset, which a real socket hardly ever does.
  * - Errors: a reader that never reads (ETIMEDOUT), a peer that closed
  *   before or during the transfer (EPIPE, ECONNRESET), a file that
  *   shrank (ENODATA, and nothing but the file's bytes sent).
