@@ -257,17 +257,17 @@ class Dlfcgi:
         self.tmp = tmp
         self.conf_path = os.path.join(tmp, name + ".conf")
         self.log_path = os.path.join(tmp, name + ".log")
+        # where a client connects: a unix socket's path, or (host, port)
+        # when conf["listen"] is a TCP address
         self.sock = os.path.join(tmp, name + ".sock")
         self.port = None
         listen = conf.get("listen")
         if listen is not None and listen.startswith("unix:"):
             self.sock = listen[len("unix:"):]
         elif listen is not None:
-            self.sock = None
-            self.port = int(listen.rsplit(":", 1)[1])
-        # where a client connects: a unix path or (host, port)
-        self.addr = self.sock if self.sock is not None else (
-            listen.rsplit(":", 1)[0].strip("[]"), self.port)
+            host, port = listen.rsplit(":", 1)
+            self.port = int(port)
+            self.sock = (host.strip("[]"), self.port)
         self.write_conf(conf)
         binary = os.environ.get("DLFCGI") or os.path.join(
             os.path.dirname(os.path.abspath(__file__)), "../../src/dlfcgi")
@@ -298,12 +298,12 @@ class Dlfcgi:
 
     def wait_ready(self, workers, timeout=10):
         def ready():
-            if self.sock is not None and not os.path.exists(self.sock):
+            if isinstance(self.sock, str) and not os.path.exists(self.sock):
                 return False
             if workers and len(children(self.pid)) < workers:
                 return False
             try:
-                connect(self.addr, 1).close()
+                connect(self.sock, 1).close()
                 return True
             except OSError:
                 return False
