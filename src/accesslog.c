@@ -42,28 +42,8 @@ accesslog_enabled(void)
 static const char *
 accesslog_escape_as(const char *s, char *out, size_t outlen, bool token)
 {
-	static const char hex[] = "0123456789abcdef";
-	size_t o = 0;
-
-	if (outlen == 0)
-		return out;
-	for (; *s != '\0' && o + 1 < outlen; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if (ch > (token ? 0x20 : 0x1f) && ch < 0x7f && ch != '"' &&
-		    ch != '\\') {
-			out[o++] = (char)ch;
-			continue;
-		}
-		if (o + 5 > outlen)
-			break;
-		out[o++] = '\\';
-		out[o++] = 'x';
-		out[o++] = hex[ch >> 4];
-		out[o++] = hex[ch & 15];
-	}
-	out[o] = '\0';
-	return out;
+	return log_escape(
+	    s, out, outlen, LOG_ESC_QUOTES | (token ? LOG_ESC_SPACE : 0));
 }
 
 const char *

@@ -53,7 +53,7 @@ static int log_sys_stream;  /* SOCK_STREAM: lines end in NUL */
 static atomic_ulong log_dropped; /* lines lost since the last note */
 
 const char *
-log_sanitize(const char *s, char *out, size_t outlen)
+log_escape(const char *s, char *out, size_t outlen, unsigned flags)
 {
 	static const char hex[] = "0123456789abcdef";
 	size_t o = 0;
@@ -63,8 +63,14 @@ log_sanitize(const char *s, char *out, size_t outlen)
 	for (; *s != '\0' && o + 1 < outlen; s++) {
 		unsigned char ch = (unsigned char)*s;
 
-		if (ch >= 0x20 && ch < 0x7f) {
+		if (ch > 0x20 && ch < 0x7f &&
+		    ((flags & LOG_ESC_QUOTES) == 0 ||
+			(ch != '"' && ch != '\\'))) {
 			out[o++] = (char)ch;
+			continue;
+		}
+		if (ch == ' ' && (flags & LOG_ESC_SPACE) == 0) {
+			out[o++] = ' ';
 			continue;
 		}
 		if (o + 5 > outlen)
@@ -76,6 +82,12 @@ log_sanitize(const char *s, char *out, size_t outlen)
 	}
 	out[o] = '\0';
 	return out;
+}
+
+const char *
+log_sanitize(const char *s, char *out, size_t outlen)
+{
+	return log_escape(s, out, outlen, 0);
 }
 
 /*

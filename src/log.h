@@ -37,6 +37,11 @@ void log_setlevel(int prio);
  */
 const char *log_sanitize(const char *s, char *out, size_t outlen);
 
+/* log_sanitize() that also escapes what flags name. Pure. */
+#define LOG_ESC_QUOTES 0x1 /* '"' and '\\' */
+#define LOG_ESC_SPACE 0x2  /* ' ': for a field that ends at a space */
+const char *log_escape(const char *s, char *out, size_t outlen, unsigned flags);
+
 /*
  * Lines are never waited for: a line the destination has no room for
  * (stderr a pipe nobody reads, syslog daemon stalled) is dropped and

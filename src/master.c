@@ -655,10 +655,9 @@ master_run(struct master *m)
 		}
 		if (m_usr1) {
 			m_usr1 = 0;
-			log_reopen();
-			accesslog_reopen();
+			if ((log_reopen() | accesslog_reopen()) == 0)
+				log_info("logs reopened");
 			master_signal_children(m, SIGUSR1, -1);
-			log_info("logs reopened");
 		}
 	}
 	listen_unlink_created();

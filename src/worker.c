@@ -263,8 +263,9 @@ worker_signals(void *arg)
 				listen_unlink_created();
 			_exit(0);
 		case SIGUSR1:
-			log_reopen();
-			accesslog_reopen();
+			/* Logged, so that a rotation can tell it took effect. */
+			if ((log_reopen() | accesslog_reopen()) == 0)
+				log_info("logs reopened");
 			break;
 		default:
 			break;
