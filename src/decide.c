@@ -13,7 +13,7 @@
 
 /*
  * Stands for the boundary while the length is computed: every boundary
- * multipart_boundary() draws has this length, and the part headers
+ * the file handler draws has this length, and the part headers
  * depend on nothing else of it.
  */
 static const char decide_any_boundary[MULTIPART_BOUNDARY_LEN] =

@@ -60,7 +60,7 @@ struct decide_plan {
 	char etag[ETAG_LEN];
 	/*
 	 * A multipart body: the boundary is drawn by the caller
-	 * (multipart_boundary) after the decision; its length is fixed
+	 * (multipart_boundary_format) after the decision; its length is fixed
 	 * (MULTIPART_BOUNDARY_LEN - 1), and the Content-Length depends on
 	 * nothing else of it.
 	 */

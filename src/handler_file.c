@@ -4,6 +4,9 @@
  */
 #include "autoconfig.h"
 
+#include <sys/random.h>
+
+#include <errno.h>
 #include <time.h>
 
 #include "accesslog.h"
@@ -11,6 +14,7 @@
 #include "handler_file.h"
 #include "log.h"
 #include "mime.h"
+#include "multipart.h"
 #include "path.h"
 #include "response.h"
 
@@ -32,6 +36,22 @@ handler_file_status(enum path_result r, bool hide)
 		break;
 	}
 	return 500;
+}
+
+/* A random multipart boundary (getrandom(2)). Returns 0 or -1. */
+static int
+file_boundary(char b[MULTIPART_BOUNDARY_LEN])
+{
+	unsigned char r[MULTIPART_BOUNDARY_RANDOM];
+	ssize_t n;
+
+	do
+		n = getrandom(r, sizeof(r), 0);
+	while (n == -1 && errno == EINTR);
+	if (n != (ssize_t)sizeof(r))
+		return -1;
+	multipart_boundary_format(r, b);
+	return 0;
 }
 
 /* Resolves PATH_INFO into r->fd and r->st; 0, or the status to answer. */
@@ -98,7 +118,7 @@ handler_file_content(struct request *r)
 		r->reason = pl->why;
 		return PHASE_ANSWER;
 	}
-	if (pl->multipart && multipart_boundary(pl->boundary) == -1) {
+	if (pl->multipart && file_boundary(pl->boundary) == -1) {
 		r->status = 500;
 		r->reason = "no random bytes for a multipart boundary";
 		return PHASE_ANSWER;

@@ -3,9 +3,6 @@
  */
 #include "autoconfig.h"
 
-#include <sys/random.h>
-
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 
@@ -24,25 +21,18 @@
 _Static_assert(MULTIPART_PART_MAX <= MULTIPART_HEADER_MAX,
     "MULTIPART_HEADER_MAX holds the longest part header");
 
-int
-multipart_boundary(char b[MULTIPART_BOUNDARY_LEN])
+void
+multipart_boundary_format(const unsigned char r[MULTIPART_BOUNDARY_RANDOM],
+    char b[MULTIPART_BOUNDARY_LEN])
 {
 	static const char hex[] = "0123456789abcdef";
-	unsigned char r[16];
-	ssize_t n;
 	size_t i;
 
-	do
-		n = getrandom(r, sizeof(r), 0);
-	while (n == -1 && errno == EINTR);
-	if (n != (ssize_t)sizeof(r))
-		return -1;
-	for (i = 0; i < sizeof(r); i++) {
+	for (i = 0; i < MULTIPART_BOUNDARY_RANDOM; i++) {
 		b[2 * i] = hex[r[i] >> 4];
 		b[2 * i + 1] = hex[r[i] & 15];
 	}
-	b[32] = '\0';
-	return 0;
+	b[2 * MULTIPART_BOUNDARY_RANDOM] = '\0';
 }
 
 int

@@ -7,14 +7,19 @@
 
 #include "range.h"
 
-/* 32 hex digits and a NUL. */
-#define MULTIPART_BOUNDARY_LEN 33
+/* A boundary: 16 random bytes as 32 hex digits, and a NUL. */
+#define MULTIPART_BOUNDARY_RANDOM 16
+#define MULTIPART_BOUNDARY_LEN (2 * MULTIPART_BOUNDARY_RANDOM + 1)
 
 /* Largest part header or trailer multipart_part_header() writes. */
 #define MULTIPART_HEADER_MAX 512
 
-/* Fills b with a random boundary (getrandom(2)). Returns 0 or -1. */
-int multipart_boundary(char b[MULTIPART_BOUNDARY_LEN]);
+/*
+ * Writes the boundary made of the random bytes r into b. Pure: the
+ * caller draws r (the file handler, with getrandom(2)).
+ */
+void multipart_boundary_format(const unsigned char r[MULTIPART_BOUNDARY_RANDOM],
+    char b[MULTIPART_BOUNDARY_LEN]);
 
 /*
  * Writes into out the delimiter and headers that precede part r of a

@@ -1,11 +1,13 @@
 /*
  * The multipart/byteranges framing (multipart_part_header,
- * multipart_length, multipart_boundary; RFC 9110 §14.6): part headers
+ * multipart_length, multipart_boundary_format; RFC 9110 §14.6): part headers
  * as lighttpd, nginx and Go write them, 64-bit offsets, buffers too
  * small, and a length that equals the body built in memory byte for
  * byte.
  */
 #include "autoconfig.h"
+
+#include <sys/random.h>
 
 #include <check.h>
 #include <inttypes.h>
@@ -16,6 +18,16 @@
 #include "check_suites.h"
 #include "check_util.h"
 #include "multipart.h"
+
+/* A boundary from fresh random bytes, as the file handler draws it. */
+static void
+test_boundary(char b[MULTIPART_BOUNDARY_LEN])
+{
+	unsigned char r[MULTIPART_BOUNDARY_RANDOM];
+
+	ck_assert_int_eq(getrandom(r, sizeof(r), 0), (ssize_t)sizeof(r));
+	multipart_boundary_format(r, b);
+}
 
 #define BND "0123456789abcdef0123456789abcdef"
 
@@ -133,7 +145,7 @@ START_TEST(test_multipart_length)
 
 	for (j = 0; j < t->size; j++)
 		file[j] = (char)('a' + j % 26);
-	ck_assert_int_eq(multipart_boundary(b), 0);
+	test_boundary(b);
 	for (k = 0; k < 2; k++) {
 		o = 0;
 		for (i = 0; i < t->n; i++) {
@@ -203,11 +215,18 @@ END_TEST
 
 START_TEST(test_multipart_boundary)
 {
+	static const unsigned char r[MULTIPART_BOUNDARY_RANDOM] = {0x00, 0x01,
+	    0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef, 0xfe, 0xdc, 0xba, 0x98,
+	    0x76, 0x54, 0x10};
 	char a[MULTIPART_BOUNDARY_LEN], b[MULTIPART_BOUNDARY_LEN];
 	size_t i;
 
-	ck_assert_int_eq(multipart_boundary(a), 0);
-	ck_assert_int_eq(multipart_boundary(b), 0);
+	multipart_boundary_format(r, a);
+	ck_assert_str_eq(a,
+	    "00012345678"
+	    "9abcdeffedcba98765410");
+	test_boundary(a);
+	test_boundary(b);
 	ck_assert_uint_eq(strlen(a), MULTIPART_BOUNDARY_LEN - 1);
 	for (i = 0; i < MULTIPART_BOUNDARY_LEN - 1; i++)
 		ck_assert_ptr_nonnull(strchr("0123456789abcdef", a[i]));
