@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the dlfcgi authors. ISC license: see LICENSE. */
 /*
  * The access log (accesslog.c): the escaping of every field a peer sets
  * (accesslog_escape, accesslog_escape_token) and the lines

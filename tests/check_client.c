@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the dlfcgi authors. ISC license: see LICENSE. */
 /*
  * REMOTE_ADDR to client key: canonical addresses, zones, IPv4-mapped
  * IPv6, and everything that is not an address.

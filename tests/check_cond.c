@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the dlfcgi authors. ISC license: see LICENSE. */
 /*
  * Preconditions (cond_evaluate), If-Range (cond_if_range) and entity-tag
  * lists (etag_list_match) against Go's TestServeContent and TestScanETag,

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the dlfcgi authors. ISC license: see LICENSE. */
 /*
  * The config loader: defaults, every key, the bounds of every integer
  * key, and every class of error with its exact "dlfcgi: FILE:LINE:

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the dlfcgi authors. ISC license: see LICENSE. */
 /*
  * The HTTP decision (decide.c) with whole requests: method, header
  * strings and file facts in, the whole plan out (status, kind, ranges,

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the dlfcgi authors. ISC license: see LICENSE. */
 /*
  * Content-Disposition (disposition_format, RFC 6266 + RFC 8187). Every
  * value is also run through a small strict parser: one value, a type, a

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the dlfcgi authors. ISC license: see LICENSE. */
 /*
  * Entity tags from etag_make: the strong quoted "INO-SIZE-MTIME.NSEC"
  * format in hex, a change of every validator changes the tag, equal

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the dlfcgi authors. ISC license: see LICENSE. */
 /*
  * The STDOUT record writers: fcgi_write, fcgi_sendfile and
  * fcgi_sendfile_step. A writer gets one end of a connected pair,

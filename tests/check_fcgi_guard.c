@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the dlfcgi authors. ISC license: see LICENSE. */
 /*
  * fcgi_guard: what reaches libfcgi. Inputs are built record by record;
  * the hostile ones are those that break libfcgi 2.4.2.

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the dlfcgi authors. ISC license: see LICENSE. */
 /*
  * check_fcgi_io: suite_fcgi (check_fcgi.c) alone, since only it needs
  * write(2), writev(2) and sendfile(2) wrapped (-Wl,--wrap in

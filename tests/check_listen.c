@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the dlfcgi authors. ISC license: see LICENSE. */
 /*
  * The listen value: parsing (exact reasons), and sockets really created
  * in a temp dir (mode, owner, live and stale unix sockets, TCP on the

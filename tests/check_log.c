@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the dlfcgi authors. ISC license: see LICENSE. */
 /*
  * log_sanitize(), which every error log or syslog line goes through:
  * CR, LF, control bytes, DEL and non-UTF-8 shown as \xHH so that a line

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the dlfcgi authors. ISC license: see LICENSE. */
 /*
  * check_dlfcgi: every unit suite but suite_fcgi (check_fcgi_io.c). A new
  * suite is one check_<module>.c, one line in check_suites.h and one row

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the dlfcgi authors. ISC license: see LICENSE. */
 /*
  * The mime table: mime.types(5) parsing (comments, blank lines, several
  * extensions a line, duplicates, bad and overlong lines) and lookups

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the dlfcgi authors. ISC license: see LICENSE. */
 /*
  * The multipart/byteranges framing (multipart_part_header,
  * multipart_length, multipart_boundary_format; RFC 9110 §14.6): part headers

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the dlfcgi authors. ISC license: see LICENSE. */
 /*
  * outq_drain on a unix socket pair: an empty queue at once, a queue the
  * peer never reads (stall, bounded), a deadline, a queue the peer reads

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the dlfcgi authors. ISC license: see LICENSE. */
 /*
  * The path resolver: traversal forms, symlinks in and out of root,
  * dotfiles, FIFOs, sockets, long and deep names. Every row of the table

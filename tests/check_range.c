@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the dlfcgi authors. ISC license: see LICENSE. */
 /*
  * range_parse and range_total against the public vectors of Go, nginx and
  * lighttpd (their sources: doc/DESIGN.md §3.4), adapted where

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the dlfcgi authors. ISC license: see LICENSE. */
 /*
  * The scoreboard (scoreboard.c): the slots a master reserves and its
  * workers' threads claim, the per-client counters and the per-client

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the dlfcgi authors. ISC license: see LICENSE. */
 /*
  * What the unit suites share (check_util.h): temp trees, a descriptor
  * count and the runner of a check program.

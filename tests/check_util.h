@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the dlfcgi authors. ISC license: see LICENSE. */
 #ifndef DLFCGI_CHECK_UTIL_H
 #define DLFCGI_CHECK_UTIL_H
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# Copyright (c) 2026 the dlfcgi authors. ISC license: see LICENSE.
 # Runs every test of dlfcgi on a fresh Debian 12 machine: installs what
 # the build and the tests need (apt-get, as root or through sudo), builds
 # with -Werror, runs the unit and integration tests, runs them again

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# Copyright (c) 2026 the dlfcgi authors. ISC license: see LICENSE.
 # contrib/bench/run.sh: dlfcgi against other ways of serving downloads.
 #
 # One command. Everything runs on 127.0.0.1 from a fresh temporary

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# Copyright (c) 2026 the dlfcgi authors. ISC license: see LICENSE.
 # dlfcgi demo for a fresh Debian 12 machine, in one command:
 #
 #     contrib/demo/run.sh

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the dlfcgi authors. ISC license: see LICENSE. */
 /*
  * A fault-injection shim for the tests: preloaded into the real daemon
  * (LD_PRELOAD), it makes chosen calls fail on demand.

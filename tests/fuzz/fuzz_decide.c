@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the dlfcgi authors. ISC license: see LICENSE. */
 /*
  * libFuzzer target for the HTTP decision (decide.c) and its framing
  * (response.c). Input: one byte choosing the file size, one the mtime,

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the dlfcgi authors. ISC license: see LICENSE. */
 /*
  * libFuzzer target for etag_list_match, cond_if_range and cond_evaluate.
  * Input: one flag byte (bit 0 Last-Modified 0 instead of 1994, bit 1

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the dlfcgi authors. ISC license: see LICENSE. */
 /*
  * libFuzzer target for fcgi_guard: the bytes a hostile FastCGI peer
  * sends. Checks the contract of fcgi_guard.h for every input:

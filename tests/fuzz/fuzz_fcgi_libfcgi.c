@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the dlfcgi authors. ISC license: see LICENSE. */
 /*
  * Differential libFuzzer target: fcgi_guard against the real libfcgi.
  * For every input the guard accepts (as fcgi.c sets it up, 32 KiB

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the dlfcgi authors. ISC license: see LICENSE. */
 /*
  * libFuzzer target for httpdate_parse and httpdate_format. Input: one
  * byte choosing "now", then the date, copied into a buffer of exactly

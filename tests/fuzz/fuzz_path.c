@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the dlfcgi authors. ISC license: see LICENSE. */
 /*
  * libFuzzer target for path_open against a small document root made
  * once in LLVMFuzzerInitialize under $TMPDIR: files, a dotfile, nested

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the dlfcgi authors. ISC license: see LICENSE. */
 /*
  * libFuzzer target for range_parse. Input: one byte choosing the file
  * size, one byte choosing max_ranges, then the Range value. The value is

@@ -1,3 +1,4 @@
+# Copyright (c) 2026 the dlfcgi authors. ISC license: see LICENSE.
 """The one harness of dlfcgi's integration and fault tests (every
 tests/integration/*.test and tests/faults/*.test imports it):
 

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the dlfcgi authors. ISC license: see LICENSE. */
 // gofcgi: the Go comparison target of contrib/bench/run.sh.
 //
 // A FastCGI download backend written the idiomatic Go way, standard

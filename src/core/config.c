@@ -1,0 +1,585 @@
+/* Copyright (c) 2026 the dlfcgi authors. ISC license: see LICENSE. */
+/*
+ * Configuration: libconfig syntax, flat keys, validated against one
+ * schema table. Every error is reported with FILE:LINE before failing,
+ * so one run of `dlfcgi -t` shows them all.
+ */
+#include "autoconfig.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <libconfig.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "bounds.h"
+#include "listen.h"
+#include "range.h"
+
+enum conf_type {
+	CONF_INT,
+	CONF_INT64,
+	CONF_PEERS,
+	CONF_BOOL,
+	CONF_STRING,
+};
+
+struct conf_key {
+	const char *name;
+	enum conf_type type;
+	size_t offset;
+	long long min, max; /* CONF_INT only */
+	/*
+	 * CONF_STRING only: returns NULL or why the value of key is
+	 * refused, a message that names key (one check may serve two).
+	 */
+	const char *(*check)(
+	    const char *key, const char *value, char *buf, size_t buflen);
+};
+
+static const char *check_root(const char *, const char *, char *, size_t);
+static const char *check_listen(const char *, const char *, char *, size_t);
+static const char *check_readable(const char *, const char *, char *, size_t);
+static const char *check_media_type(const char *, const char *, char *, size_t);
+static const char *check_disposition(
+    const char *, const char *, char *, size_t);
+static const char *check_header_value(
+    const char *, const char *, char *, size_t);
+static const char *check_mode(const char *, const char *, char *, size_t);
+static const char *check_user(const char *, const char *, char *, size_t);
+static const char *check_group(const char *, const char *, char *, size_t);
+static const char *check_log(const char *, const char *, char *, size_t);
+static const char *check_path(const char *, const char *, char *, size_t);
+static void conf_error(FILE *, const char *, const config_setting_t *,
+    const char *, ...) __attribute__((format(printf, 4, 5)));
+
+#define OFF(m) offsetof(struct dl_config, m)
+static const struct conf_key conf_keys[] = {
+    {"root", CONF_STRING, OFF(root), 0, 0, check_root},
+    {"listen", CONF_STRING, OFF(listen), 0, 0, check_listen},
+    {"threads", CONF_INT, OFF(threads), 1, DL_THREADS_MAX, NULL},
+    {"buffer_size", CONF_INT, OFF(buffer_size), DL_BUFFER_SIZE_MIN,
+	DL_BUFFER_SIZE_MAX, NULL},
+    {"mime_types", CONF_STRING, OFF(mime_types), 0, 0, check_readable},
+    {"default_type", CONF_STRING, OFF(default_type), 0, 0, check_media_type},
+    {"follow_symlinks", CONF_BOOL, OFF(follow_symlinks), 0, 0, NULL},
+    {"serve_hidden", CONF_BOOL, OFF(serve_hidden), 0, 0, NULL},
+    {"hide_forbidden", CONF_BOOL, OFF(hide_forbidden), 0, 0, NULL},
+    {"sendfile", CONF_BOOL, OFF(sendfile), 0, 0, NULL},
+    {"request_timeout", CONF_INT, OFF(request_timeout), 1, DL_TIMEOUT_MAX,
+	NULL},
+    {"send_timeout", CONF_INT, OFF(send_timeout), 1, DL_TIMEOUT_MAX, NULL},
+    {"send_buffer", CONF_INT, OFF(send_buffer), 0, DL_SEND_BUFFER_MAX, NULL},
+    {"max_ranges", CONF_INT, OFF(max_ranges), 0, RANGE_PARSE_MAX, NULL},
+    {"disposition", CONF_STRING, OFF(disposition), 0, 0, check_disposition},
+    {"cache_control", CONF_STRING, OFF(cache_control), 0, 0,
+	check_header_value},
+    {"workers", CONF_INT, OFF(workers), 0, DL_WORKERS_MAX, NULL},
+    {"max_requests", CONF_INT, OFF(max_requests), 0, INT_MAX, NULL},
+    {"shutdown_timeout", CONF_INT, OFF(shutdown_timeout), 0, DL_TIMEOUT_MAX,
+	NULL},
+    {"queue_timeout", CONF_INT, OFF(queue_timeout), 1, DL_QUEUE_TIMEOUT_MAX,
+	NULL},
+    {"listen_mode", CONF_STRING, OFF(listen_mode), 0, 0, check_mode},
+    {"listen_owner", CONF_STRING, OFF(listen_owner), 0, 0, check_user},
+    {"listen_group", CONF_STRING, OFF(listen_group), 0, 0, check_group},
+    {"user", CONF_STRING, OFF(user), 0, 0, check_user},
+    {"group", CONF_STRING, OFF(group), 0, 0, check_group},
+    {"allowed_peers", CONF_PEERS, OFF(allowed_peers), 0, DL_PEERS_MAX, NULL},
+    {"max_clients_per_ip", CONF_INT, OFF(max_clients_per_ip), 0, INT_MAX, NULL},
+    {"max_conns_per_file_per_ip", CONF_INT, OFF(max_conns_per_file_per_ip), 0,
+	INT_MAX, NULL},
+    {"rate_per_ip", CONF_INT, OFF(rate_per_ip), 0, DL_RATE_PER_IP_MAX, NULL},
+    {"rate_burst", CONF_INT, OFF(rate_burst), 1, DL_RATE_BURST_MAX, NULL},
+    {"limit_rate", CONF_INT64, OFF(limit_rate), 0, DL_RATE_MAX, NULL},
+    {"limit_rate_after", CONF_INT64, OFF(limit_rate_after), 0, LLONG_MAX, NULL},
+    {"min_rate", CONF_INT64, OFF(min_rate), 0, DL_RATE_MAX, NULL},
+    {"min_rate_window", CONF_INT, OFF(min_rate_window), 1, DL_TIMEOUT_MAX,
+	NULL},
+    {"max_duration", CONF_INT, OFF(max_duration), 0, INT_MAX, NULL},
+    {"error_log", CONF_STRING, OFF(error_log), 0, 0, check_log},
+    {"access_log", CONF_STRING, OFF(access_log), 0, 0, check_path},
+};
+#undef OFF
+
+static char *
+xstrdup(const char *s)
+{
+	char *p = strdup(s);
+
+	if (p == NULL)
+		abort(); /* out of memory at start-up: nothing sane to do */
+	return p;
+}
+
+void
+config_defaults(struct dl_config *cfg)
+{
+	static const char *const peers[] = DL_ALLOWED_PEERS_DEFAULT;
+	size_t i;
+
+	_Static_assert(sizeof(peers) / sizeof(peers[0]) <= DL_PEERS_MAX,
+	    "DL_ALLOWED_PEERS_DEFAULT fits allowed_peers");
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->threads = DL_THREADS_DEFAULT;
+	cfg->buffer_size = DL_BUFFER_SIZE_DEFAULT;
+	cfg->mime_types = xstrdup(DL_MIME_TYPES_DEFAULT);
+	cfg->default_type = xstrdup(DL_DEFAULT_TYPE_DEFAULT);
+	cfg->request_timeout = DL_REQUEST_TIMEOUT_DEFAULT;
+	cfg->send_timeout = DL_SEND_TIMEOUT_DEFAULT;
+	cfg->send_buffer = DL_SEND_BUFFER_AUTO;
+	cfg->max_ranges = DL_MAX_RANGES_DEFAULT;
+	cfg->disposition = xstrdup(DL_DISPOSITION_DEFAULT);
+	cfg->disposition_type = DISPOSITION_NONE;
+	cfg->sendfile = true;
+	cfg->workers = DL_WORKERS_DEFAULT;
+	cfg->shutdown_timeout = DL_SHUTDOWN_TIMEOUT_DEFAULT;
+	cfg->queue_timeout = DL_QUEUE_TIMEOUT_DEFAULT;
+	cfg->listen_mode = xstrdup(DL_LISTEN_MODE_DEFAULT);
+	cfg->listen_mode_bits =
+	    (unsigned)strtoul(DL_LISTEN_MODE_DEFAULT, NULL, 8);
+	for (i = 0; i < sizeof(peers) / sizeof(peers[0]); i++)
+		if (peer_parse(peers[i], &cfg->allowed_peers[i]) == 0)
+			cfg->nallowed_peers++;
+	cfg->max_clients_per_ip = DL_MAX_CLIENTS_PER_IP_AUTO;
+	cfg->rate_burst = DL_RATE_BURST_DEFAULT;
+	cfg->min_rate_window = DL_MIN_RATE_WINDOW_DEFAULT;
+	cfg->error_log = xstrdup(DL_ERROR_LOG_DEFAULT);
+}
+
+int
+config_fair_share(const struct dl_config *cfg)
+{
+	long long pool =
+	    (long long)(cfg->workers > 0 ? cfg->workers : 1) * cfg->threads;
+
+	return pool / DL_CLIENT_SHARE > 0 ? (int)(pool / DL_CLIENT_SHARE) : 1;
+}
+
+void
+config_free(struct dl_config *cfg)
+{
+	free(cfg->file);
+	free(cfg->root);
+	free(cfg->listen);
+	free(cfg->mime_types);
+	free(cfg->default_type);
+	free(cfg->disposition);
+	free(cfg->cache_control);
+	free(cfg->listen_mode);
+	free(cfg->listen_owner);
+	free(cfg->listen_group);
+	free(cfg->user);
+	free(cfg->group);
+	free(cfg->error_log);
+	free(cfg->access_log);
+	memset(cfg, 0, sizeof(*cfg));
+}
+
+static const char *
+check_root(const char *key, const char *v, char *buf, size_t len)
+{
+	int fd;
+
+	if (v[0] != '/') {
+		snprintf(buf, len, "%s must be an absolute path", key);
+		return buf;
+	}
+	fd = open(v, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd == -1) {
+		snprintf(buf, len, "%s \"%s\": %s", key, v, strerror(errno));
+		return buf;
+	}
+	close(fd);
+	return NULL;
+}
+
+static const char *
+check_listen(const char *key, const char *v, char *buf, size_t len)
+{
+	struct listen_addr a;
+	char why[128];
+
+	if (listen_parse(v, &a, why, sizeof(why)) == -1) {
+		snprintf(buf, len, "%s \"%s\": %s", key, v, why);
+		return buf;
+	}
+	return NULL;
+}
+
+static const char *
+check_readable(const char *key, const char *v, char *buf, size_t len)
+{
+	struct stat st;
+	int fd = open(v, O_RDONLY | O_CLOEXEC);
+
+	if (fd != -1 && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode))
+		errno = EISDIR;
+	else if (fd != -1) {
+		close(fd);
+		return NULL;
+	}
+	if (fd != -1)
+		close(fd);
+	snprintf(buf, len, "%s \"%s\": %s", key, v, strerror(errno));
+	return buf;
+}
+
+/* RFC 9110 §8.3.1: type "/" subtype, tokens; parameters are allowed. */
+static const char *
+check_media_type(const char *key, const char *v, char *buf, size_t len)
+{
+	const char *slash = strchr(v, '/');
+	const unsigned char *p;
+
+	if (slash == NULL || slash == v || slash[1] == '\0')
+		goto bad;
+	for (p = (const unsigned char *)v; *p != '\0'; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			goto bad;
+	/* It goes into Content-Type and every multipart part header. */
+	if (strlen(v) > DL_MEDIA_TYPE_MAX) {
+		snprintf(buf, len, "%s is %zu characters long, at most %d", key,
+		    strlen(v), DL_MEDIA_TYPE_MAX);
+		return buf;
+	}
+	return NULL;
+bad:
+	snprintf(buf, len,
+	    "%s \"%s\" is not a media type such as "
+	    "\"application/octet-stream\"",
+	    key, v);
+	return buf;
+}
+
+static const char *
+check_disposition(const char *key, const char *v, char *buf, size_t len)
+{
+	if (strcmp(v, "none") == 0 || strcmp(v, "attachment") == 0 ||
+	    strcmp(v, "inline") == 0)
+		return NULL;
+	snprintf(buf, len,
+	    "%s must be \"none\", \"attachment\" or \"inline\", "
+	    "not \"%s\"",
+	    key, v);
+	return buf;
+}
+
+/* A header field value of our own: visible ASCII and spaces only. */
+static const char *
+check_header_value(const char *key, const char *v, char *buf, size_t len)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)v; *p != '\0'; p++)
+		if ((*p < 0x20 && *p != '\t') || *p >= 0x7f) {
+			snprintf(buf, len,
+			    "%s must be printable ASCII on one line", key);
+			return buf;
+		}
+	if (*v == '\0' || strlen(v) > DL_HEADER_VALUE_MAX) {
+		snprintf(buf, len, "%s must be 1 to %d characters", key,
+		    DL_HEADER_VALUE_MAX);
+		return buf;
+	}
+	return NULL;
+}
+
+static const char *
+check_mode(const char *key, const char *v, char *buf, size_t len)
+{
+	char *end;
+	unsigned long m;
+
+	errno = 0;
+	m = strtoul(v, &end, 8);
+	if (*v < '0' || *v > '7' || errno != 0 || *end != '\0' || m > 0777) {
+		snprintf(buf, len,
+		    "%s must be an octal mode such as \"0660\", "
+		    "not \"%s\"",
+		    key, v);
+		return buf;
+	}
+	return NULL;
+}
+
+static const char *
+check_user(const char *key, const char *v, char *buf, size_t len)
+{
+	if (getpwnam(v) == NULL) {
+		snprintf(buf, len, "%s \"%s\": no such user", key, v);
+		return buf;
+	}
+	return NULL;
+}
+
+static const char *
+check_group(const char *key, const char *v, char *buf, size_t len)
+{
+	if (getgrnam(v) == NULL) {
+		snprintf(buf, len, "%s \"%s\": no such group", key, v);
+		return buf;
+	}
+	return NULL;
+}
+
+/*
+ * A log file that exists must be a regular file: opening a FIFO blocks
+ * until a reader comes, and writing to a FIFO, a terminal or a device
+ * can block every thread that logs. Whether it can be opened is found
+ * out when it is opened, at start-up (a reload, running as `user`,
+ * keeps the logs).
+ */
+static const char *
+check_log_file(const char *key, const char *v, char *buf, size_t len)
+{
+	struct stat st;
+
+	if (stat(v, &st) == -1 || S_ISREG(st.st_mode))
+		return NULL;
+	snprintf(buf, len,
+	    "%s \"%s\" is %s, not a regular file (a log that is not a "
+	    "regular file could block dlfcgi)",
+	    key, v,
+	    S_ISFIFO(st.st_mode)       ? "a FIFO"
+		: S_ISDIR(st.st_mode)  ? "a directory"
+		: S_ISSOCK(st.st_mode) ? "a socket"
+		: S_ISCHR(st.st_mode)  ? "a character device"
+				       : "a special file");
+	return buf;
+}
+
+/* access_log: an absolute path of a regular file (key names it). */
+static const char *
+check_path(const char *key, const char *v, char *buf, size_t len)
+{
+	if (v[0] != '/') {
+		snprintf(buf, len, "%s must be an absolute path, not \"%s\"",
+		    key, v);
+		return buf;
+	}
+	return check_log_file(key, v, buf, len);
+}
+
+/* "syslog", "stderr" or an absolute path. */
+static const char *
+check_log(const char *key, const char *v, char *buf, size_t len)
+{
+	if (strcmp(v, "syslog") == 0 || strcmp(v, "stderr") == 0)
+		return NULL;
+	if (v[0] != '/') {
+		snprintf(buf, len,
+		    "%s must be \"syslog\", \"stderr\" or an absolute "
+		    "path, not \"%s\"",
+		    key, v);
+		return buf;
+	}
+	return check_log_file(key, v, buf, len);
+}
+
+/* allowed_peers = [ "127.0.0.1", "10.0.0.0/8", ... ]; */
+static int
+conf_peers(
+    const char *key, config_setting_t *s, struct dl_config *cfg, FILE *errfp)
+{
+	config_setting_t *e;
+	int i, n = config_setting_length(s), errors = 0;
+
+	if (n > DL_PEERS_MAX) {
+		conf_error(errfp, cfg->file, s, "%s has %d entries, at most %d",
+		    key, n, DL_PEERS_MAX);
+		return 1;
+	}
+	cfg->nallowed_peers = 0;
+	for (i = 0; i < n; i++) {
+		e = config_setting_get_elem(s, i);
+		if (config_setting_type(e) != CONFIG_TYPE_STRING ||
+		    peer_parse(config_setting_get_string(e),
+			&cfg->allowed_peers[cfg->nallowed_peers]) == -1) {
+			conf_error(errfp, cfg->file, e,
+			    "%s entries must be addresses or networks such as "
+			    "\"10.0.0.0/8\"",
+			    key);
+			errors++;
+			continue;
+		}
+		cfg->nallowed_peers++;
+	}
+	return errors;
+}
+
+static const char *
+conf_type_name(enum conf_type t)
+{
+	switch (t) {
+	case CONF_INT:
+	case CONF_INT64:
+		return "an integer";
+	case CONF_PEERS:
+		return "a list of strings";
+	case CONF_BOOL:
+		return "true or false";
+	case CONF_STRING:
+		return "a string";
+	}
+	return "?";
+}
+
+static void
+conf_error(FILE *errfp, const char *file, const config_setting_t *s,
+    const char *fmt, ...)
+{
+	va_list ap;
+	const char *f = NULL;
+
+	if (s != NULL)
+		f = config_setting_source_file(s);
+	if (f == NULL)
+		f = file;
+	if (s != NULL)
+		fprintf(
+		    errfp, "dlfcgi: %s:%u: ", f, config_setting_source_line(s));
+	else
+		fprintf(errfp, "dlfcgi: %s: ", f);
+	va_start(ap, fmt);
+	vfprintf(errfp, fmt, ap);
+	va_end(ap);
+	fputc('\n', errfp);
+}
+
+/* Stores one setting into cfg; returns 0 or 1 (errors counted). */
+static int
+conf_apply(const struct conf_key *k, config_setting_t *s, struct dl_config *cfg,
+    FILE *errfp)
+{
+	char *base = (char *)cfg + k->offset;
+	char why[512];
+	const char *msg;
+	long long v;
+	int t = config_setting_type(s);
+
+	switch (k->type) {
+	case CONF_INT:
+	case CONF_INT64:
+		if (t != CONFIG_TYPE_INT && t != CONFIG_TYPE_INT64)
+			break;
+		v = config_setting_get_int64(s);
+		if (v < k->min || v > k->max) {
+			conf_error(errfp, cfg->file, s,
+			    "%s must be between %lld and %lld, not %lld",
+			    k->name, k->min, k->max, v);
+			return 1;
+		}
+		if (k->type == CONF_INT64)
+			*(long long *)(void *)base = v;
+		else
+			*(int *)(void *)base = (int)v;
+		return 0;
+	case CONF_PEERS:
+		if (t != CONFIG_TYPE_ARRAY && t != CONFIG_TYPE_LIST)
+			break;
+		return conf_peers(k->name, s, cfg, errfp);
+	case CONF_BOOL:
+		if (t != CONFIG_TYPE_BOOL)
+			break;
+		*(bool *)(void *)base = config_setting_get_bool(s) != 0;
+		return 0;
+	case CONF_STRING:
+		if (t != CONFIG_TYPE_STRING)
+			break;
+		if (k->check != NULL &&
+		    (msg = k->check(k->name, config_setting_get_string(s), why,
+			 sizeof(why))) != NULL) {
+			conf_error(errfp, cfg->file, s, "%s", msg);
+			return 1;
+		}
+		free(*(char **)(void *)base);
+		*(char **)(void *)base = xstrdup(config_setting_get_string(s));
+		return 0;
+	}
+	conf_error(errfp, cfg->file, s, "%s must be %s", k->name,
+	    conf_type_name(k->type));
+	return 1;
+}
+
+int
+config_load(const char *file, struct dl_config *cfg, FILE *errfp)
+{
+	struct stat st;
+	config_t lc;
+	config_setting_t *top, *s;
+	const struct conf_key *k;
+	FILE *fp;
+	int errors = 0, i, n, seen_root = 0;
+	size_t j;
+
+	config_defaults(cfg);
+	cfg->file = xstrdup(file);
+	/* libconfig exits the process on a directory: refuse it first */
+	if ((fp = fopen(file, "re")) != NULL && fstat(fileno(fp), &st) == 0 &&
+	    !S_ISREG(st.st_mode)) {
+		fclose(fp);
+		fp = NULL;
+		errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+	}
+	if (fp == NULL) {
+		fprintf(errfp, "dlfcgi: %s: %s\n", file, strerror(errno));
+		config_free(cfg);
+		return 1;
+	}
+	config_init(&lc);
+	if (config_read(&lc, fp) != CONFIG_TRUE) {
+		fprintf(errfp, "dlfcgi: %s:%d: %s\n",
+		    config_error_file(&lc) ? config_error_file(&lc) : file,
+		    config_error_line(&lc), config_error_text(&lc));
+		errors++;
+		goto done;
+	}
+	top = config_root_setting(&lc);
+	n = config_setting_length(top);
+	for (i = 0; i < n; i++) {
+		s = config_setting_get_elem(top, i);
+		k = NULL;
+		for (j = 0; j < sizeof(conf_keys) / sizeof(conf_keys[0]); j++)
+			if (strcmp(config_setting_name(s), conf_keys[j].name) ==
+			    0)
+				k = &conf_keys[j];
+		if (k == NULL) {
+			conf_error(errfp, file, s, "unknown key \"%s\"",
+			    config_setting_name(s));
+			errors++;
+			continue;
+		}
+		if (strcmp(k->name, "root") == 0)
+			seen_root = 1;
+		errors += conf_apply(k, s, cfg, errfp);
+	}
+	if (!seen_root) {
+		conf_error(errfp, file, NULL,
+		    "root is not set (the directory to serve)");
+		errors++;
+	}
+	cfg->listen_mode_bits = (unsigned)strtoul(cfg->listen_mode, NULL, 8);
+	if (cfg->max_clients_per_ip == DL_MAX_CLIENTS_PER_IP_AUTO)
+		cfg->max_clients_per_ip = config_fair_share(cfg);
+	if (strcmp(cfg->disposition, "attachment") == 0)
+		cfg->disposition_type = DISPOSITION_ATTACHMENT;
+	else if (strcmp(cfg->disposition, "inline") == 0)
+		cfg->disposition_type = DISPOSITION_INLINE;
+done:
+	config_destroy(&lc);
+	fclose(fp);
+	if (errors > 0)
+		config_free(cfg);
+	return errors;
+}

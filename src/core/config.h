@@ -1,0 +1,85 @@
+/* Copyright (c) 2026 the dlfcgi authors. ISC license: see LICENSE. */
+#ifndef DLFCGI_CONFIG_H
+#define DLFCGI_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "disposition.h"
+#include "bounds.h"
+#include "peer.h"
+
+/*
+ * The whole configuration. Strings are owned by the struct (never by
+ * libconfig) and released by config_free().
+ */
+struct dl_config {
+	char *file;	    /* the file it was read from */
+	char *root;	    /* directory served */
+	char *listen;	    /* NULL: FastCGI socket inherited on fd 0 */
+	int threads;	    /* concurrent requests per process */
+	int buffer_size;    /* bytes per transfer buffer */
+	char *mime_types;   /* extension table, mime.types(5) format */
+	char *default_type; /* Content-Type of unknown extensions */
+	bool follow_symlinks;
+	bool serve_hidden;
+	bool hide_forbidden;
+	int request_timeout; /* seconds to receive the FastCGI request */
+	int send_timeout;    /* seconds a single write may stall */
+	int send_buffer;     /* SO_SNDBUF; 0: kernel's; -1: by family */
+	int max_ranges;	     /* ranges served as 206; 0 disables Range */
+	char *disposition;   /* "none", "attachment" or "inline" */
+	enum disposition_type disposition_type; /* derived from the above */
+	char *cache_control; /* Cache-Control value, NULL for none */
+	bool sendfile;	     /* zero-copy body, else pread + write */
+
+	/* the pool (doc/DESIGN.md §1) */
+	int workers;	      /* 0: serve in the calling process */
+	int max_requests;     /* recycle a worker after this many; 0 never */
+	int shutdown_timeout; /* seconds TERM waits for running downloads */
+	int queue_timeout;    /* seconds a request waits for a free thread */
+	char *listen_mode;    /* octal string */
+	unsigned listen_mode_bits;
+	char *listen_owner, *listen_group; /* NULL: unchanged */
+	char *user, *group;		   /* privileges after binding */
+	struct peer_net allowed_peers[DL_PEERS_MAX];
+	size_t nallowed_peers;
+
+	/* limits (doc/DESIGN.md §4); 0 turns each off */
+	int max_clients_per_ip; /* not set: config_fair_share() */
+	int max_conns_per_file_per_ip;
+	int rate_per_ip; /* new requests per second per client */
+	int rate_burst;
+	long long limit_rate;	    /* bytes per second per download */
+	long long limit_rate_after; /* bytes sent before limit_rate */
+	long long min_rate;	    /* bytes per second, over the window */
+	int min_rate_window;	    /* seconds */
+	int max_duration;	    /* seconds per download */
+
+	char *error_log;  /* "syslog", "stderr" or a file */
+	char *access_log; /* a file, or NULL for none */
+};
+
+/* Fills cfg with the built-in defaults; strings are allocated. */
+void config_defaults(struct dl_config *cfg);
+
+/*
+ * Reads and validates file into cfg. Every problem is printed to errfp
+ * as "dlfcgi: FILE:LINE: message" (or "dlfcgi: FILE: message" when no
+ * line applies). Returns the number of errors; on a non-zero return cfg
+ * holds nothing and needs no config_free().
+ */
+int config_load(const char *file, struct dl_config *cfg, FILE *errfp);
+
+/*
+ * max_clients_per_ip when the file does not set it: workers x threads
+ * (workers = 0 counts as 1) / DL_CLIENT_SHARE, at least 1. config_load()
+ * applies it; config_defaults() leaves DL_MAX_CLIENTS_PER_IP_AUTO.
+ */
+int config_fair_share(const struct dl_config *cfg);
+
+/* Releases what config_defaults() or config_load() allocated. */
+void config_free(struct dl_config *cfg);
+
+#endif

@@ -1,0 +1,369 @@
+/* Copyright (c) 2026 the dlfcgi authors. ISC license: see LICENSE. */
+/*
+ * The shared scoreboard: slots, per-client counting, request rates.
+ */
+#include "autoconfig.h"
+
+#include <sys/mman.h>
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "scoreboard.h"
+
+struct sb_bucket {
+	char client[SB_CLIENT_LEN];
+	double tokens;
+	int64_t last_ms;
+};
+
+/* Atomics in a mapping shared by processes must not hide a lock. */
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2 && ATOMIC_LONG_LOCK_FREE == 2 &&
+	ATOMIC_LLONG_LOCK_FREE == 2,
+    "lock-free atomics for the shared scoreboard");
+
+struct scoreboard {
+	pthread_mutex_t lock;
+	size_t nslots;
+	size_t maplen;
+	/* enum sb_proc_state: release by the worker, acquire by the master,
+	 * which reads the record after the worker's SIGUSR2. */
+	_Atomic int procs[SB_PROCS];
+	struct sb_bucket buckets[SB_BUCKETS];
+	struct sb_slot slots[];
+};
+
+int64_t
+scoreboard_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* A worker may die holding the lock: take it over, state is simple. */
+static void
+sb_lock(struct scoreboard *sb)
+{
+	if (pthread_mutex_lock(&sb->lock) == EOWNERDEAD)
+		pthread_mutex_consistent(&sb->lock);
+}
+
+static void
+sb_unlock(struct scoreboard *sb)
+{
+	pthread_mutex_unlock(&sb->lock);
+}
+
+struct scoreboard *
+scoreboard_create(size_t nslots)
+{
+	pthread_mutexattr_t a;
+	struct scoreboard *sb;
+	size_t len = sizeof(*sb) + nslots * sizeof(struct sb_slot);
+
+	sb = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+	    -1, 0);
+	if (sb == MAP_FAILED)
+		return NULL;
+	sb->nslots = nslots;
+	sb->maplen = len;
+	pthread_mutexattr_init(&a);
+	pthread_mutexattr_setpshared(&a, PTHREAD_PROCESS_SHARED);
+	pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST);
+	pthread_mutex_init(&sb->lock, &a);
+	pthread_mutexattr_destroy(&a);
+	return sb;
+}
+
+void
+scoreboard_destroy(struct scoreboard *sb)
+{
+	if (sb != NULL)
+		munmap(sb, sb->maplen);
+}
+
+size_t
+scoreboard_nslots(const struct scoreboard *sb)
+{
+	return sb->nslots;
+}
+
+struct sb_slot *
+scoreboard_slot(struct scoreboard *sb, size_t i)
+{
+	return i < sb->nslots ? &sb->slots[i] : NULL;
+}
+
+int
+scoreboard_reserve(struct scoreboard *sb, pid_t owner, int gen, size_t n)
+{
+	size_t i, got = 0;
+
+	sb_lock(sb);
+	for (i = 0; i < sb->nslots; i++)
+		if (sb->slots[i].pid == 0 && sb->slots[i].state == SB_FREE)
+			got++;
+	if (got < n) {
+		sb_unlock(sb);
+		return -1;
+	}
+	for (i = 0, got = 0; i < sb->nslots && got < n; i++)
+		if (sb->slots[i].pid == 0 && sb->slots[i].state == SB_FREE) {
+			memset(&sb->slots[i], 0, sizeof(sb->slots[i]));
+			sb->slots[i].pid = owner;
+			sb->slots[i].gen = gen;
+			atomic_store_explicit(&sb->slots[i].state, SB_RESERVED,
+			    memory_order_relaxed);
+			got++;
+		}
+	sb_unlock(sb);
+	return 0;
+}
+
+void
+scoreboard_reserve_assign(struct scoreboard *sb, pid_t owner, pid_t pid)
+{
+	size_t i;
+
+	sb_lock(sb);
+	for (i = 0; i < sb->nslots; i++)
+		if (sb->slots[i].pid == owner)
+			sb->slots[i].pid = pid;
+	sb_unlock(sb);
+}
+
+struct sb_slot *
+scoreboard_claim(struct scoreboard *sb, pid_t owner, pid_t pid, int gen)
+{
+	struct sb_slot *s = NULL, *o;
+	size_t i;
+
+	sb_lock(sb);
+	for (i = 0; i < sb->nslots && s == NULL; i++) {
+		o = &sb->slots[i];
+		if (owner == 0 ? o->pid == 0 && o->state == SB_FREE
+			       : (o->pid == owner || o->pid == pid) &&
+			    o->state == SB_RESERVED)
+			s = o;
+	}
+	if (s != NULL) {
+		memset(s, 0, sizeof(*s));
+		s->pid = pid;
+		s->gen = gen;
+		atomic_store_explicit(
+		    &s->state, SB_STARTING, memory_order_relaxed);
+	}
+	sb_unlock(sb);
+	return s;
+}
+
+void
+scoreboard_release(struct scoreboard *sb, struct sb_slot *slot)
+{
+	sb_lock(sb);
+	memset(slot, 0, sizeof(*slot));
+	sb_unlock(sb);
+}
+
+size_t
+scoreboard_reclaim(struct scoreboard *sb, pid_t pid)
+{
+	size_t i, n = 0;
+
+	sb_lock(sb);
+	for (i = 0; i < sb->nslots; i++)
+		if (sb->slots[i].pid == pid) {
+			memset(&sb->slots[i], 0, sizeof(sb->slots[i]));
+			n++;
+		}
+	sb_unlock(sb);
+	return n;
+}
+
+void
+scoreboard_retire(struct scoreboard *sb, pid_t pid)
+{
+	size_t i;
+
+	sb_lock(sb);
+	for (i = 0; i < sb->nslots; i++)
+		if (sb->slots[i].pid == pid) {
+			sb->slots[i].retired = 1;
+			if (sb->slots[i].state == SB_IDLE ||
+			    sb->slots[i].state == SB_STARTING)
+				atomic_store_explicit(&sb->slots[i].state,
+				    SB_STOPPING, memory_order_relaxed);
+		}
+	sb_unlock(sb);
+}
+
+void
+scoreboard_proc_set(struct scoreboard *sb, int i, enum sb_proc_state st)
+{
+	if (i >= 0 && i < SB_PROCS)
+		atomic_store_explicit(
+		    &sb->procs[i], (int)st, memory_order_release);
+}
+
+enum sb_proc_state
+scoreboard_proc_get(struct scoreboard *sb, int i)
+{
+	if (i < 0 || i >= SB_PROCS)
+		return SBP_STARTING;
+	return (enum sb_proc_state)atomic_load_explicit(
+	    &sb->procs[i], memory_order_acquire);
+}
+
+size_t
+scoreboard_count(struct scoreboard *sb, enum sb_state state)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < sb->nslots; i++)
+		if (atomic_load_explicit(&sb->slots[i].state,
+			memory_order_relaxed) == (int)state)
+			n++;
+	return n;
+}
+
+static uint32_t
+sb_hash(const char *s)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+/* The client's bucket, or the stalest of its probe window, refilled. */
+static struct sb_bucket *
+sb_bucket(
+    struct scoreboard *sb, const char *client, int rate, int burst, int64_t now)
+{
+	struct sb_bucket *b, *victim = NULL;
+	uint32_t h = sb_hash(client);
+	int i;
+
+	for (i = 0; i < SB_PROBE; i++) {
+		b = &sb->buckets[(h + (uint32_t)i) % SB_BUCKETS];
+		if (strcmp(b->client, client) == 0) {
+			b->tokens += (double)(now - b->last_ms) * rate / 1000.0;
+			if (b->tokens > burst)
+				b->tokens = burst;
+			b->last_ms = now;
+			return b;
+		}
+		if (victim == NULL || b->last_ms < victim->last_ms)
+			victim = b;
+	}
+	snprintf(victim->client, sizeof(victim->client), "%s", client);
+	victim->tokens = burst;
+	victim->last_ms = now;
+	return victim;
+}
+
+enum sb_gate
+scoreboard_admit(struct scoreboard *sb, struct sb_slot *slot,
+    const char *client, int max_per_ip, int rate_per_ip, int rate_burst,
+    int64_t now_ms, int *retry_after)
+{
+	struct sb_bucket *b;
+	enum sb_gate g = SB_GATE_OK;
+	size_t i;
+	int n = 0;
+
+	sb_lock(sb);
+	if (rate_per_ip > 0) {
+		b = sb_bucket(sb, client, rate_per_ip, rate_burst, now_ms);
+		if (b->tokens < 1.0) {
+			/* whole seconds until one token has grown back */
+			*retry_after =
+			    (int)((1.0 - b->tokens) / rate_per_ip) + 1;
+			g = SB_GATE_RATE;
+			goto out;
+		}
+		b->tokens -= 1.0;
+	}
+	if (max_per_ip > 0) {
+		for (i = 0; i < sb->nslots; i++)
+			if ((sb->slots[i].state == SB_READING ||
+				sb->slots[i].state == SB_SENDING) &&
+			    &sb->slots[i] != slot &&
+			    strcmp(sb->slots[i].client, client) == 0)
+				n++;
+		if (n >= max_per_ip) {
+			g = SB_GATE_BUSY;
+			goto out;
+		}
+	}
+out:
+	snprintf(slot->client, sizeof(slot->client), "%s", client);
+	slot->path[0] = '\0';
+	slot->sent = 0;
+	slot->start_ms = now_ms;
+	slot->progress_ms = now_ms;
+	slot->requests++;
+	atomic_store_explicit(&slot->state,
+	    g == SB_GATE_OK ? SB_READING
+			    : (slot->retired ? SB_STOPPING : SB_IDLE),
+	    memory_order_relaxed);
+	sb_unlock(sb);
+	return g;
+}
+
+enum sb_gate
+scoreboard_admit_file(struct scoreboard *sb, struct sb_slot *slot, dev_t dev,
+    ino_t ino, const char *path, int max_per_file)
+{
+	enum sb_gate g = SB_GATE_OK;
+	size_t i;
+	int n = 0;
+
+	sb_lock(sb);
+	if (max_per_file > 0) {
+		for (i = 0; i < sb->nslots; i++) {
+			const struct sb_slot *o = &sb->slots[i];
+
+			if (o != slot && o->state == SB_SENDING &&
+			    o->dev == dev && o->ino == ino &&
+			    strcmp(o->client, slot->client) == 0)
+				n++;
+		}
+		if (n >= max_per_file)
+			g = SB_GATE_BUSY;
+	}
+	if (g == SB_GATE_OK) {
+		slot->dev = dev;
+		slot->ino = ino;
+		snprintf(slot->path, sizeof(slot->path), "%s", path);
+		atomic_store_explicit(
+		    &slot->state, SB_SENDING, memory_order_relaxed);
+	}
+	sb_unlock(sb);
+	return g;
+}
+
+void
+scoreboard_progress(struct sb_slot *slot, int64_t sent, int64_t now_ms)
+{
+	/* Figures for a reader, ordering nothing: relaxed. */
+	atomic_store_explicit(&slot->sent, sent, memory_order_relaxed);
+	atomic_store_explicit(&slot->progress_ms, now_ms, memory_order_relaxed);
+}
+
+void
+scoreboard_done(struct scoreboard *sb, struct sb_slot *slot)
+{
+	/* Under the lock: scoreboard_retire() may run at the same time. */
+	sb_lock(sb);
+	atomic_store_explicit(&slot->state,
+	    slot->retired ? SB_STOPPING : SB_IDLE, memory_order_relaxed);
+	sb_unlock(sb);
+}

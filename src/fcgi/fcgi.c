@@ -1,0 +1,600 @@
+/* Copyright (c) 2026 the dlfcgi authors. ISC license: see LICENSE. */
+/*
+ * libfcgi glue. libfcgi 2.4 accepts blocking, closes with a drain of up
+ * to 2 s, copies output through an 8 KiB buffer and breaks on hostile
+ * records; so dlfcgi owns the socket's life, reads and checks the
+ * request itself (fcgi_guard), and uses libfcgi only to parse the
+ * guard's canonical re-framing of it from a pipe. This is the one file
+ * that touches FCGX_Request's ipcFd and keepConnection (stable since
+ * libfcgi 2.4.0).
+ */
+#include "autoconfig.h"
+
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/sendfile.h>
+#include <sys/uio.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <time.h>
+#include <poll.h>
+#include <stdatomic.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <fcgiapp.h>
+
+#include "fcgi.h"
+#include "fcgi_guard.h"
+#include "peer.h"
+#include "bounds.h"
+#include "log.h"
+
+/* FastCGI v1.0 §8: record header and types. */
+#define FCGI_VERSION_1 1
+#define FCGI_TYPE_END_REQUEST 3
+#define FCGI_TYPE_STDOUT 6
+#define FCGI_HEADER_LEN 8
+
+int
+fcgi_global_init(void)
+{
+	return FCGX_Init() == 0 ? 0 : -1;
+}
+
+void
+fcgi_conn_init(struct fcgi_conn *c)
+{
+	memset(c, 0, sizeof(*c));
+	/* No listen socket: libfcgi must never accept on its own. */
+	FCGX_InitRequest(&c->req, -1, 0);
+	c->fd = -1;
+	c->epfd = -1;
+}
+
+void
+fcgi_conn_destroy(struct fcgi_conn *c)
+{
+	if (c->epfd != -1)
+		close(c->epfd);
+	c->epfd = -1;
+}
+
+/*
+ * Waits up to DL_ACCEPT_POLL_MS for a connection. Each thread waits in
+ * its own epoll set with EPOLLEXCLUSIVE, so a connection wakes one idle
+ * thread of the pool, not all of them (poll(2) on a shared listen
+ * socket wakes every waiter: with 64 threads on 2 cores that halved
+ * the small-file request rate). Returns 1 if one may be pending, 0
+ * after the timeout, -1 on error.
+ */
+static int
+fcgi_wait(struct fcgi_conn *c, int listen_fd)
+{
+	struct epoll_event ev = {.events = EPOLLIN | EPOLLEXCLUSIVE};
+	struct pollfd pfd = {.fd = listen_fd, .events = POLLIN};
+	int rc;
+
+	if (c->epfd == -1 && (c->epfd = epoll_create1(EPOLL_CLOEXEC)) != -1 &&
+	    epoll_ctl(c->epfd, EPOLL_CTL_ADD, listen_fd, &ev) == -1) {
+		close(c->epfd);
+		c->epfd = -1;
+	}
+	if (c->epfd != -1)
+		rc = epoll_wait(c->epfd, &ev, 1, DL_ACCEPT_POLL_MS);
+	else
+		rc = poll(&pfd, 1, DL_ACCEPT_POLL_MS);
+	if (rc == -1)
+		return errno == EINTR ? 0 : -1;
+	return rc > 0;
+}
+
+/* Reads FCGI_STDIN to its end (the guard bounded it). */
+static int
+fcgi_drain_stdin(struct fcgi_conn *c)
+{
+	char sink[1024];
+
+	while (FCGX_GetStr(sink, sizeof(sink), c->req.in) > 0)
+		;
+	return FCGX_GetError(c->req.in) == 0 ? 0 : -1;
+}
+
+/*
+ * write(2) all of buf to a non-blocking pipe that nobody reads yet,
+ * retrying EINTR and short writes; EAGAIN (a pipe smaller than the
+ * request, as under fs.pipe-user-pages-soft) fails instead of blocking.
+ */
+static int
+fcgi_write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	ssize_t w;
+
+	while (len > 0) {
+		w = write(fd, p, len);
+		if (w == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (w == 0) {
+			errno = EAGAIN;
+			return -1;
+		}
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+/*
+ * Waits until the socket takes more bytes, for at most send_timeout.
+ * Returns 0, or -1 with errno set (ETIMEDOUT when the time ran out).
+ */
+static int
+fcgi_wait_writable(const struct fcgi_conn *c)
+{
+	struct pollfd pfd = {.fd = c->fd, .events = POLLOUT};
+	int rc;
+
+	while ((rc = poll(&pfd, 1, c->send_timeout_ms)) == -1 && errno == EINTR)
+		;
+	if (rc == 0)
+		errno = ETIMEDOUT;
+	/* POLLERR or POLLHUP: the next write reports the error. */
+	return rc > 0 ? 0 : -1;
+}
+
+/*
+ * The outcome of one non-blocking write on the socket: the bytes
+ * written (w >= 0), 0 after EINTR or after waiting for room (EAGAIN),
+ * or -1 with errno set.
+ */
+static ssize_t
+fcgi_progress(const struct fcgi_conn *c, ssize_t w)
+{
+	if (w >= 0)
+		return w;
+	if (errno == EINTR)
+		return 0;
+	if (errno == EAGAIN || errno == EWOULDBLOCK)
+		return fcgi_wait_writable(c) == -1 ? -1 : 0;
+	return -1;
+}
+
+/*
+ * Sets SO_SNDBUF. The kernel caps it at net.core.wmem_max; the first
+ * connection of a worker that gets less says so, once.
+ */
+static void
+fcgi_set_send_buffer(int fd, int bytes)
+{
+	static atomic_flag checked = ATOMIC_FLAG_INIT;
+	socklen_t len = sizeof(int);
+	int got;
+
+	if (bytes == 0)
+		return;
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &bytes, sizeof(bytes)) ==
+	    -1) {
+		log_warn("setsockopt SO_SNDBUF");
+		return;
+	}
+	if (atomic_flag_test_and_set(&checked))
+		return;
+	/* Linux doubles the value for its own bookkeeping. */
+	if (getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &got, &len) == 0 &&
+	    got / 2 < bytes)
+		log_info("send_buffer %d is capped at %d by the kernel "
+			 "(sysctl net.core.wmem_max)",
+		    bytes, got / 2);
+}
+
+/*
+ * Hands the canonical request of the guard to libfcgi through a pipe
+ * that holds exactly those bytes: libfcgi never reads from the peer, so
+ * it can neither block on it nor see a byte of its framing. Returns 0
+ * with c->req parsed, or -1 (logged) if that could not be done.
+ */
+static int
+fcgi_parse(struct fcgi_conn *c)
+{
+	const unsigned char *canon;
+	size_t len;
+	int p[2];
+
+	canon = fcgi_guard_canonical(&c->guard, &len);
+	/* Non-blocking: a pipe too small for len fails, never blocks. */
+	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) == -1) {
+		log_warn("pipe2 for the request");
+		return -1;
+	}
+	if (fcgi_write_all(p[1], canon, len) == -1) {
+		log_warn("write of the request to a pipe");
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	close(p[1]);
+	/*
+	 * With keepConnection set, the FCGX_Finish_r() that starts
+	 * FCGX_Accept_r() leaves ipcFd open, and since ipcFd >= 0 it reads
+	 * the request from it instead of accepting.
+	 */
+	c->req.ipcFd = p[0];
+	c->req.keepConnection = 1;
+	if (FCGX_Accept_r(&c->req) != 0 || fcgi_drain_stdin(c) == -1) {
+		/* not for a canonical request (fuzz_fcgi_libfcgi) */
+		log_warnx("libfcgi refused a canonical request");
+		if (c->req.ipcFd >= 0)
+			close(c->req.ipcFd);
+		c->req.ipcFd = -1;
+		FCGX_Free(&c->req, 0);
+		return -1;
+	}
+	close(p[0]);
+	c->req.ipcFd = -1;
+	c->parsed = 1;
+	return 0;
+}
+
+/*
+ * Reads the whole request (up to the end of FCGI_STDIN) within
+ * request_timeout seconds, feeding it to the guard as it arrives, then
+ * has libfcgi parse the guard's canonical request. Returns 0 with a
+ * request to answer (c->refuse_status may be set), or -1 (logged) if
+ * the peer is to be dropped.
+ */
+static int
+fcgi_read_request(struct fcgi_conn *c, int fd, unsigned char *buf,
+    size_t buflen, int request_timeout)
+{
+	struct timespec now, end;
+	struct pollfd pfd = {.fd = fd, .events = POLLIN};
+	struct fcgi_guard *g = &c->guard;
+	enum fcgi_guard_result r = FCGI_GUARD_MORE;
+	const char *why = "timed out (request_timeout)";
+	unsigned char chunk[FCGI_RECV_CHUNK];
+	size_t used;
+	ssize_t n;
+	long ms;
+	int rc;
+
+	c->parsed = 0;
+	c->refuse_status = 0;
+	c->refuse_reason = NULL;
+	fcgi_guard_init(g, buf,
+	    buflen < DL_REQUEST_MAX ? buflen : DL_REQUEST_MAX,
+	    DL_REQUEST_STDIN_MAX, DL_REQUEST_HARD_MAX);
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_sec += request_timeout;
+	while (r == FCGI_GUARD_MORE) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		ms = (end.tv_sec - now.tv_sec) * 1000 +
+		    (end.tv_nsec - now.tv_nsec) / 1000000;
+		if (ms <= 0)
+			goto drop;
+		rc = poll(&pfd, 1, (int)ms);
+		if (rc == -1 && errno != EINTR) {
+			why = "poll failed";
+			goto drop;
+		}
+		if (rc <= 0)
+			continue;
+		n = recv(fd, chunk, sizeof(chunk), MSG_DONTWAIT);
+		if (n == -1) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			why = "read failed";
+			goto drop;
+		}
+		if (n == 0) {
+			if (g->total == 0)
+				return -1; /* a probe: connect and close */
+			why = "connection closed inside the request";
+			goto drop;
+		}
+		r = fcgi_guard_feed(g, chunk, (size_t)n, &used);
+	}
+	if (r == FCGI_GUARD_REJECT) {
+		why = g->why;
+		goto drop;
+	}
+	c->id = g->id;
+	if (g->refuse == 431)
+		c->refuse_reason = "request parameters larger than 32 KiB";
+	else if (g->refuse == 413)
+		c->refuse_reason = "request body larger than 32 KiB";
+	c->refuse_status = g->refuse;
+	if (fcgi_parse(c) == -1) {
+		/* Answer from the guard's own copy of the parameters. */
+		fcgi_guard_strings(g);
+		if (c->refuse_status == 0) {
+			c->refuse_status = 503;
+			c->refuse_reason =
+			    "could not hand the request to libfcgi";
+		}
+	}
+	return 0;
+drop:
+	log_info("dropped a FastCGI connection: %s", why);
+	return -1;
+}
+
+/*
+ * After a failed accept(2): logs the first of a burst (the rest of it
+ * only counts) and backs off, longer the more failures in a row, so
+ * that a lasting error never spins. Returns 0, or -1 if the error is
+ * not one to retry.
+ */
+static atomic_int fcgi_accept_burst; /* failures since the last accept */
+
+static int
+fcgi_accept_failed(struct fcgi_conn *c, int err)
+{
+	int ms;
+
+	switch (err) {
+	case EAGAIN: /* another thread took it */
+	case EINTR:
+	case ECONNABORTED:
+		return 0;
+	/*
+	 * accept(2): network errors pending on the new connection, to be
+	 * treated like EAGAIN; EPERM: a firewall rule refused it.
+	 */
+	case ENETDOWN:
+	case EPROTO:
+	case ENOPROTOOPT:
+	case EHOSTDOWN:
+	case ENONET:
+	case EHOSTUNREACH:
+	case EOPNOTSUPP:
+	case ENETUNREACH:
+	case EPERM:
+	case ETIMEDOUT:
+	case ECONNRESET:
+		ms = c->accept_errors == 0 ? 0 : 1 << (c->accept_errors - 1);
+		break;
+	/* Out of descriptors or memory: let them free up. */
+	case EMFILE:
+	case ENFILE:
+	case ENOBUFS:
+	case ENOMEM:
+		ms = DL_ACCEPT_POLL_MS;
+		break;
+	default:
+		return -1;
+	}
+	if (atomic_fetch_add(&fcgi_accept_burst, 1) == 0) {
+		errno = err;
+		log_warn("accept on the FastCGI socket (retrying)");
+	}
+	if (c->accept_errors < FCGI_ACCEPT_ERRORS_MAX)
+		c->accept_errors++;
+	if (ms > FCGI_ACCEPT_BACKOFF_MAX_MS && ms != DL_ACCEPT_POLL_MS)
+		ms = FCGI_ACCEPT_BACKOFF_MAX_MS;
+	if (ms > 0)
+		poll(NULL, 0, ms);
+	return 0;
+}
+
+/* After a successful accept(2): the end of a burst of failures. */
+static void
+fcgi_accept_ok(struct fcgi_conn *c)
+{
+	int n;
+
+	c->accept_errors = 0;
+	if (atomic_load_explicit(&fcgi_accept_burst, memory_order_relaxed) >
+		0 &&
+	    (n = atomic_exchange(&fcgi_accept_burst, 0)) > 0)
+		log_info("accept on the FastCGI socket works again after %d "
+			 "failures",
+		    n);
+}
+
+int
+fcgi_accept(struct fcgi_conn *c, int listen_fd, const atomic_bool *stop,
+    const struct dl_config *cfg, unsigned char *buf, size_t buflen)
+{
+	struct sockaddr_storage sa;
+	socklen_t salen;
+	char who[64];
+	int fd, rc, sndbuf;
+
+	if (atomic_load(stop))
+		return 0;
+	/*
+	 * Accept also after a quiet wait: EPOLLEXCLUSIVE wakes one thread,
+	 * and if that one was stopping (reload, TERM) the wake-up is gone;
+	 * a non-blocking accept every DL_ACCEPT_POLL_MS picks up such a
+	 * connection (EAGAIN otherwise).
+	 */
+	if ((rc = fcgi_wait(c, listen_fd)) == -1)
+		return -1;
+	if (atomic_load(stop))
+		return 0;
+	salen = sizeof(sa);
+	fd = accept4(listen_fd, (struct sockaddr *)&sa, &salen,
+	    SOCK_CLOEXEC | SOCK_NONBLOCK);
+	if (fd == -1)
+		return fcgi_accept_failed(c, errno);
+	fcgi_accept_ok(c);
+	if (!peer_allowed(cfg->allowed_peers, cfg->nallowed_peers,
+		(struct sockaddr *)&sa)) {
+		peer_format((struct sockaddr *)&sa, who, sizeof(who));
+		log_warnx("refused a FastCGI connection from %s: not in "
+			  "allowed_peers",
+		    who);
+		close(fd);
+		return 0;
+	}
+	/* Every write goes out non-blocking, with poll(2) for send_timeout. */
+	sndbuf = cfg->send_buffer;
+	if (sndbuf == DL_SEND_BUFFER_AUTO) /* TCP: the kernel's sizing */
+		sndbuf = sa.ss_family == AF_UNIX ? DL_SEND_BUFFER_UNIX : 0;
+	fcgi_set_send_buffer(fd, sndbuf);
+	c->send_timeout_ms = cfg->send_timeout * 1000;
+	if (fcgi_read_request(c, fd, buf, buflen, cfg->request_timeout) == -1) {
+		close(fd);
+		return 0;
+	}
+	c->fd = fd;
+	return 1;
+}
+
+const char *
+fcgi_param(const struct fcgi_conn *c, const char *name)
+{
+	if (c->parsed)
+		return FCGX_GetParam(name, c->req.envp);
+	return fcgi_guard_param(&c->guard, name);
+}
+
+/* FastCGI v1.0 §3.3: the 8-byte header of a STDOUT record of n bytes. */
+static void
+fcgi_stdout_header(const struct fcgi_conn *c, size_t n, unsigned char *hdr)
+{
+	hdr[0] = FCGI_VERSION_1;
+	hdr[1] = FCGI_TYPE_STDOUT;
+	hdr[2] = (unsigned char)(c->id >> 8);
+	hdr[3] = (unsigned char)c->id;
+	hdr[4] = (unsigned char)(n >> 8);
+	hdr[5] = (unsigned char)n;
+	hdr[6] = 0; /* no padding */
+	hdr[7] = 0;
+}
+
+int
+fcgi_write(struct fcgi_conn *c, const void *buf, size_t len)
+{
+	const char *p = buf;
+	unsigned char hdr[8];
+	struct iovec iov[2];
+	size_t n, off;
+	ssize_t w;
+
+	while (len > 0) {
+		n = len < DL_FCGI_RECORD_PAYLOAD ? len : DL_FCGI_RECORD_PAYLOAD;
+		fcgi_stdout_header(c, n, hdr);
+		for (off = 0; off < sizeof(hdr) + n; off += (size_t)w) {
+			if (off < sizeof(hdr)) {
+				iov[0].iov_base = hdr + off;
+				iov[0].iov_len = sizeof(hdr) - off;
+				iov[1].iov_base = (void *)p;
+				iov[1].iov_len = n;
+				w = writev(c->fd, iov, 2);
+			} else
+				w = write(c->fd, p + (off - sizeof(hdr)),
+				    n - (off - sizeof(hdr)));
+			if ((w = fcgi_progress(c, w)) == -1)
+				return -1;
+		}
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+int
+fcgi_sendfile(struct fcgi_conn *c, int fd, off_t off, size_t len)
+{
+	unsigned char hdr[8];
+	size_t n, done;
+	ssize_t w;
+
+	while (len > 0) {
+		n = len < DL_FCGI_RECORD_PAYLOAD ? len : DL_FCGI_RECORD_PAYLOAD;
+		fcgi_stdout_header(c, n, hdr);
+		for (done = 0; done < sizeof(hdr); done += (size_t)w)
+			if ((w = fcgi_progress(c,
+				 write(c->fd, hdr + done,
+				     sizeof(hdr) - done))) == -1)
+				return -1;
+		for (done = 0; done < n; done += (size_t)w) {
+			w = sendfile(c->fd, fd, &off, n - done);
+			if (w == 0) {
+				/* The file ended early: it shrank. */
+				errno = ENODATA;
+				return -1;
+			}
+			if ((w = fcgi_progress(c, w)) == -1)
+				return -1;
+		}
+		len -= n;
+	}
+	return 0;
+}
+
+size_t
+fcgi_sendfile_step(size_t buffer_size)
+{
+	size_t n =
+	    (buffer_size + DL_FCGI_RECORD_PAYLOAD - 1) / DL_FCGI_RECORD_PAYLOAD;
+
+	return (n > 0 ? n : 1) * DL_FCGI_RECORD_PAYLOAD;
+}
+
+/*
+ * Writes len bytes (a few records) to the socket, non-blocking with
+ * poll for send_timeout. Returns 0 or -1 with errno set.
+ */
+static int
+fcgi_send_raw(struct fcgi_conn *c, const unsigned char *p, size_t len)
+{
+	size_t off;
+	ssize_t w;
+
+	for (off = 0; off < len; off += (size_t)w)
+		if ((w = fcgi_progress(c, write(c->fd, p + off, len - off))) ==
+		    -1)
+			return -1;
+	return 0;
+}
+
+/* Frees libfcgi's request state and the request; returns the socket. */
+static int
+fcgi_release(struct fcgi_conn *c)
+{
+	int fd = c->fd;
+
+	if (c->parsed) {
+		c->req.ipcFd = -1;
+		FCGX_Free(&c->req, 1); /* ipcFd -1: frees, closes nothing */
+	}
+	c->parsed = 0;
+	c->refuse_status = 0;
+	c->refuse_reason = NULL;
+	c->fd = -1;
+	return fd;
+}
+
+int
+fcgi_finish(struct fcgi_conn *c)
+{
+	/* FastCGI v1.0 §5.3, §5.5: end of STDOUT, then END_REQUEST. */
+	unsigned char end[3 * FCGI_HEADER_LEN] = {FCGI_VERSION_1,
+	    FCGI_TYPE_STDOUT, 0, 0, 0, 0, 0, 0, FCGI_VERSION_1,
+	    FCGI_TYPE_END_REQUEST, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, /* appStatus */
+	    0, /* FCGI_REQUEST_COMPLETE */
+	    0, 0, 0};
+	int fd, rc;
+
+	end[2] = end[FCGI_HEADER_LEN + 2] = (unsigned char)(c->id >> 8);
+	end[3] = end[FCGI_HEADER_LEN + 3] = (unsigned char)c->id;
+	rc = fcgi_send_raw(c, end, sizeof(end));
+	fd = fcgi_release(c);
+	if (rc == 0)
+		shutdown(fd, SHUT_WR);
+	close(fd);
+	return rc;
+}
+
+void
+fcgi_abort(struct fcgi_conn *c)
+{
+	close(fcgi_release(c));
+}

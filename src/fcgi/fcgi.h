@@ -1,0 +1,108 @@
+/* Copyright (c) 2026 the dlfcgi authors. ISC license: see LICENSE. */
+#ifndef DLFCGI_FCGI_H
+#define DLFCGI_FCGI_H
+
+#include <signal.h>
+#include <sys/types.h>
+
+#include <stdatomic.h>
+#include <stddef.h>
+
+#include <fcgiapp.h>
+
+#include "config.h"
+#include "fcgi_guard.h"
+
+/*
+ * One FastCGI connection carrying one request. dlfcgi accepts the
+ * connection itself (so it can poll, time out and later vet the peer),
+ * reads and checks the request with fcgi_guard, lets libfcgi parse the
+ * guard's canonical re-framing of it (never the peer's bytes), writes
+ * STDOUT records itself (no copy through libfcgi's 8 KiB stream
+ * buffer), and ends the request either cleanly (empty STDOUT and
+ * END_REQUEST, written by dlfcgi too) or by aborting the connection.
+ */
+struct fcgi_conn {
+	FCGX_Request req;
+	struct fcgi_guard guard; /* the request as the guard read it */
+	unsigned id;		 /* its request id */
+	int parsed;		 /* libfcgi parsed it: req holds the params */
+	int fd;			 /* the accepted socket, -1 when idle */
+	int epfd; /* this thread's wait on the listen socket, or -1 */
+	int send_timeout_ms; /* longest wait for room in the socket */
+	int accept_errors;   /* accept(2) failures in a row */
+	/*
+	 * Non-zero: the request must be answered with this status and
+	 * nothing else (431 parameters too large, 413 body too large, 503
+	 * no descriptor or memory to parse it); refuse_reason says why,
+	 * for the log. The parameters that fitted can be read with
+	 * fcgi_param(), from the transfer buffer if libfcgi could not
+	 * parse them: answer before using that buffer.
+	 */
+	int refuse_status;
+	const char *refuse_reason;
+};
+
+/* Once per process, before any thread uses libfcgi. Returns 0 or -1. */
+int fcgi_global_init(void);
+
+void fcgi_conn_init(struct fcgi_conn *c);
+/* Releases what fcgi_accept() set up for c (thread exit). */
+void fcgi_conn_destroy(struct fcgi_conn *c);
+
+/*
+ * Waits on listen_fd (non-blocking) for a connection and reads its
+ * whole request within request_timeout seconds, keeping its parameters
+ * in buf (buflen bytes, at least DL_REQUEST_MAX); send_timeout
+ * (seconds) bounds each wait for room in the socket. TCP peers outside
+ * allowed_peers are refused (logged). Returns 1 with a request ready
+ * (check refuse_status), 0 if nothing arrived within a poll period or
+ * *stop became non-zero, -1 on a listen socket error (errno set).
+ * Transient accept(2) errors return 0 (logged once per burst, with a
+ * back-off). A request that is well formed but too large is read to
+ * its end (up to DL_REQUEST_HARD_MAX bytes) and returned with
+ * refuse_status set; a peer that sends a malformed, incomplete or
+ * larger request is dropped and logged, and 0 is returned.
+ */
+int fcgi_accept(struct fcgi_conn *c, int listen_fd, const atomic_bool *stop,
+    const struct dl_config *cfg, unsigned char *buf, size_t buflen);
+
+/* The value of a request parameter, or NULL. */
+const char *fcgi_param(const struct fcgi_conn *c, const char *name);
+
+/*
+ * Sends len bytes as FCGI_STDOUT records of at most 61440 bytes each,
+ * retrying EINTR and short writes. Returns 0, or -1 with errno set
+ * (ETIMEDOUT when a write stalled for send_timeout).
+ */
+int fcgi_write(struct fcgi_conn *c, const void *buf, size_t len);
+
+/*
+ * Sends len bytes of fd from offset off as FCGI_STDOUT records: each
+ * record's header is written, then its payload goes from the page
+ * cache to the socket by sendfile(2), with no copy through user space.
+ * Returns 0, or -1 with errno set: ETIMEDOUT (send_timeout), ENODATA
+ * (the file ended before off + len), or the error of the write.
+ */
+int fcgi_sendfile(struct fcgi_conn *c, int fd, off_t off, size_t len);
+
+/*
+ * The bytes to hand fcgi_sendfile() per step for a buffer_size: rounded
+ * up to whole records, so that no step ends in a short record (65536:
+ * 122880, two records of 61440).
+ */
+size_t fcgi_sendfile_step(size_t buffer_size);
+
+/*
+ * Ends the request cleanly: an empty STDOUT and END_REQUEST (bounded
+ * by send_timeout), then close. Returns 0 or -1.
+ */
+int fcgi_finish(struct fcgi_conn *c);
+
+/*
+ * Closes the connection without END_REQUEST: the web server must treat
+ * the response as broken and so must the client.
+ */
+void fcgi_abort(struct fcgi_conn *c);
+
+#endif

@@ -1,0 +1,193 @@
+/* Copyright (c) 2026 the dlfcgi authors. ISC license: see LICENSE. */
+/*
+ * Body transfer: the pieces of a planned body through sendfile(2) or
+ * pread(2) and write, the change checks around them, the pacing.
+ */
+#include "autoconfig.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <unistd.h>
+
+#include "accesslog.h"
+#include "body.h"
+#include "log.h"
+#include "outq.h"
+
+/*
+ * True if fd still has the size, mtime and ctime it had when opened.
+ * ctime catches a rewrite that put the old mtime back (touch -d, rsync
+ * --inplace -t); it also changes when the file is unlinked, as by the
+ * rename of a replacement, which leaves these bytes alone: so a change
+ * of ctime that comes with a change of the link count is let pass.
+ */
+static bool
+body_unchanged(int fd, const struct stat *st)
+{
+	struct stat now;
+
+	return fstat(fd, &now) == 0 && now.st_size == st->st_size &&
+	    now.st_mtim.tv_sec == st->st_mtim.tv_sec &&
+	    now.st_mtim.tv_nsec == st->st_mtim.tv_nsec &&
+	    (now.st_nlink != st->st_nlink ||
+		(now.st_ctim.tv_sec == st->st_ctim.tv_sec &&
+		    now.st_ctim.tv_nsec == st->st_ctim.tv_nsec));
+}
+
+/*
+ * Streams [off, off + len) of the file in steps: buflen bytes through
+ * buf, or with sendfile whole records (fcgi_sendfile_step). A read
+ * error, a file that ends early, a failed write or a limit returns -1
+ * with a reason.
+ */
+static int
+body_copy(struct body *b, off_t off, off_t len)
+{
+	size_t step = b->zerocopy ? fcgi_sendfile_step(b->buflen) : b->buflen;
+	char esc[512];
+	size_t want;
+	ssize_t n;
+
+	while (len > 0) {
+		want = (off_t)step < len ? step : (size_t)len;
+		/*
+		 * Checked before each piece goes out, so a file rewritten
+		 * under us never completes a body that looks whole.
+		 */
+		if (!body_unchanged(b->fd, b->st)) {
+			errno = ESTALE;
+			goto fail;
+		}
+		if (b->zerocopy) {
+			if (fcgi_sendfile(b->c, b->fd, off, want) == -1)
+				goto fail;
+			n = (ssize_t)want;
+		} else {
+			n = pread(b->fd, b->buf, want, off);
+			if (n == -1) {
+				if (errno == EINTR)
+					continue;
+				goto fail;
+			}
+			if (n == 0) {
+				errno = ENODATA;
+				goto fail;
+			}
+			if (fcgi_write(b->c, b->buf, (size_t)n) == -1)
+				goto fail;
+		}
+		off += n;
+		len -= n;
+		b->sent += n;
+		if (pace_step(b->pace, b->sent, &b->why) == -1)
+			return -1;
+	}
+	return 0;
+fail:
+	switch (errno) {
+	case ENODATA:
+		b->why = "file shrank during transfer";
+		break;
+	case ESTALE:
+		b->why = "file changed during transfer";
+		break;
+	case ETIMEDOUT:
+		b->why = "send_timeout expired";
+		break;
+	case EPIPE:
+	case ECONNRESET:
+		b->why = "web server closed the connection";
+		break;
+	default:
+		b->why = "read or write error";
+		log_warn("sending %s at %jd",
+		    accesslog_escape(b->path, esc, sizeof(esc)), (intmax_t)off);
+		break;
+	}
+	return -1;
+}
+
+/* Bytes of the file a 200 or 206 sends. */
+static off_t
+body_file_bytes(const struct decide_plan *pl)
+{
+	if (pl->status == 200)
+		return pl->size;
+	if (pl->status == 206)
+		return range_total(pl->ranges, pl->nranges);
+	return 0;
+}
+
+int
+body_send(struct body *b, const struct decide_plan *pl)
+{
+	struct decide_piece p;
+	size_t i;
+	int rc;
+
+	/*
+	 * With sendfile, only bodies larger than the buffer: a smaller one
+	 * costs one copy, and then its end need not wait for the web
+	 * server to have read it (body_settle).
+	 */
+	b->zerocopy = b->sendfile && body_file_bytes(pl) > (off_t)b->buflen;
+	/* Sequential read-ahead: the kernel reads larger chunks ahead. */
+	if (body_file_bytes(pl) > 0 && !pl->head)
+		(void)posix_fadvise(b->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	for (i = 0; (rc = decide_piece(pl, i, b->buf, b->buflen, &p)) == 1;
+	     i++) {
+		if (p.lit == NULL) {
+			if (body_copy(b, p.off, p.len) == -1)
+				return -1;
+		} else if (fcgi_write(b->c, p.lit, (size_t)p.len) == -1) {
+			b->why = "web server closed the connection";
+			return -1;
+		}
+	}
+	if (rc == -1) {
+		b->why = "web server closed the connection";
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * After the last byte of a body: the file must still be the one the
+ * headers describe, or the response is aborted, so that bytes of two
+ * versions never pass as one (with the old strong ETag). Bytes sent by
+ * sendfile(2) are page-cache pages still referenced from the socket's
+ * send queue until the web server has read them (or, on TCP, they are
+ * acknowledged): a rewrite in that time would change them. So first
+ * wait for the queue to empty, as a blocked write would wait
+ * (send_timeout without progress) and within max_duration. Bytes sent
+ * by pread(2) and write are copies, checked once the last is read.
+ */
+int
+body_settle(struct body *b)
+{
+	if (b->zerocopy) {
+		switch (outq_drain(
+		    b->c->fd, b->c->send_timeout_ms, pace_deadline(b->pace))) {
+		case OUTQ_EMPTY:
+			break;
+		case OUTQ_STALLED:
+			b->why = "send_timeout expired";
+			return -1;
+		case OUTQ_DEADLINE:
+			b->why = "max_duration reached";
+			return -1;
+		case OUTQ_ERROR:
+			log_warn("ioctl SIOCOUTQ");
+			b->why = "read or write error";
+			return -1;
+		}
+	}
+	if (!body_unchanged(b->fd, b->st)) {
+		b->why = "file changed during transfer";
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,47 @@
+/* Copyright (c) 2026 the dlfcgi authors. ISC license: see LICENSE. */
+#ifndef DLFCGI_BODY_H
+#define DLFCGI_BODY_H
+
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "decide.h"
+#include "fcgi.h"
+#include "pace.h"
+
+/* One body on its way: the file, the buffer, the pacing, the count. */
+struct body {
+	struct fcgi_conn *c;
+	int fd;
+	const struct stat *st; /* as opened: the file must keep it */
+	const char *path;      /* for the log of a read error */
+	char *buf;	       /* the thread's transfer buffer */
+	size_t buflen;	       /* at least MULTIPART_HEADER_MAX */
+	bool sendfile;	       /* the configuration allows zero-copy */
+	struct pace *pace;
+	bool zerocopy;	 /* set by body_send: it went by sendfile(2) */
+	off_t sent;	 /* the file's bytes sent */
+	const char *why; /* set when it fails */
+};
+
+/*
+ * Sends the body pl describes, piece by piece as decide_piece() lists
+ * them (nothing for HEAD or 304): framing through buf, the file's bytes
+ * with sendfile(2) in whole records if the file's part is larger than
+ * the buffer, else by pread(2) and write; the file is checked before
+ * each piece goes out, and the pace after each buffer. Returns 0, or
+ * -1 with b->why set: the request must then be aborted.
+ */
+int body_send(struct body *b, const struct decide_plan *pl);
+
+/*
+ * After the last byte of a 200 or 206: waits (bounded) until bytes sent
+ * by sendfile have left the socket, then checks that the file is still
+ * the one the headers describe. Returns 0, or -1 with b->why set.
+ */
+int body_settle(struct body *b);
+
+#endif

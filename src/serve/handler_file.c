@@ -1,0 +1,166 @@
+/* Copyright (c) 2026 the dlfcgi authors. ISC license: see LICENSE. */
+/*
+ * The file handler: PATH_INFO to a file beneath root, its answer
+ * decided by decide.c, its body sent by body.c.
+ */
+#include "autoconfig.h"
+
+#include <sys/random.h>
+
+#include <errno.h>
+#include <time.h>
+
+#include "accesslog.h"
+#include "body.h"
+#include "handler_file.h"
+#include "log.h"
+#include "mime.h"
+#include "multipart.h"
+#include "path.h"
+#include "response.h"
+
+static int
+handler_file_status(enum path_result r, bool hide)
+{
+	switch (r) {
+	case PATH_OK:
+		return 200;
+	case PATH_NOT_FOUND:
+		return 404;
+	case PATH_FORBIDDEN:
+		return hide ? 404 : 403;
+	case PATH_TOO_LONG:
+		return 414;
+	case PATH_BUSY:
+		return 503;
+	case PATH_ERROR:
+		break;
+	}
+	return 500;
+}
+
+/* A random multipart boundary (getrandom(2)). Returns 0 or -1. */
+static int
+file_boundary(char b[MULTIPART_BOUNDARY_LEN])
+{
+	unsigned char r[MULTIPART_BOUNDARY_RANDOM];
+	ssize_t n;
+
+	do
+		n = getrandom(r, sizeof(r), 0);
+	while (n == -1 && errno == EINTR);
+	if (n != (ssize_t)sizeof(r))
+		return -1;
+	multipart_boundary_format(r, b);
+	return 0;
+}
+
+/* Resolves PATH_INFO into r->fd and r->st; 0, or the status to answer. */
+static int
+handler_file_open(struct request *r)
+{
+	const struct dl_config *cfg = r->env->cfg;
+	struct path_policy pol = {
+	    .follow_symlinks = cfg->follow_symlinks,
+	    .serve_hidden = cfg->serve_hidden,
+	};
+	enum path_result pr;
+	const char *news;
+	char esc[512];
+	int status;
+
+	pr = path_open(r->env->rootfd, r->path, &pol, &r->fd, &r->st);
+	if ((news = path_resolver_news()) != NULL)
+		log_info("%s", news);
+	status = handler_file_status(pr, cfg->hide_forbidden);
+	if (pr == PATH_ERROR) {
+		log_warn(
+		    "open %s", accesslog_escape(r->path, esc, sizeof(esc)));
+		r->reason = "open failed";
+	} else if (pr == PATH_BUSY) {
+		/* a lease being broken: the holder has lease-break-time */
+		r->retry_after = DL_RETRY_AFTER;
+		r->reason = "file busy (a lease): open would block";
+	}
+	return status == 200 ? 0 : status;
+}
+
+enum phase_rc
+handler_file_content(struct request *r)
+{
+	const struct dl_config *cfg = r->env->cfg;
+	struct fcgi_conn *c = r->c;
+	struct decide_request rq = {
+	    .method = r->method,
+	    .range = fcgi_param(c, "HTTP_RANGE"),
+	    .if_match = fcgi_param(c, "HTTP_IF_MATCH"),
+	    .if_none_match = fcgi_param(c, "HTTP_IF_NONE_MATCH"),
+	    .if_modified_since = fcgi_param(c, "HTTP_IF_MODIFIED_SINCE"),
+	    .if_unmodified_since = fcgi_param(c, "HTTP_IF_UNMODIFIED_SINCE"),
+	    .if_range = fcgi_param(c, "HTTP_IF_RANGE"),
+	};
+	struct decide_plan *pl = &r->plan;
+
+	if ((r->status = decide_method(r->method)) != 0)
+		return PHASE_ANSWER;
+	if ((r->status = handler_file_open(r)) != 0)
+		return PHASE_ANSWER;
+	if (scoreboard_admit_file(r->env->sb, r->slot, r->st.st_dev,
+		r->st.st_ino, r->path,
+		cfg->max_conns_per_file_per_ip) != SB_GATE_OK) {
+		r->status = 503;
+		r->retry_after = DL_RETRY_AFTER;
+		r->reason = "max_conns_per_file_per_ip reached";
+		return PHASE_ANSWER;
+	}
+	r->dcfg.type = mime_lookup(r->env->mime, r->path, cfg->default_type);
+	r->status = decide(&rq, &r->st, &r->dcfg, time(NULL), pl);
+	if (pl->kind == DECIDE_STATUS) {
+		r->reason = pl->why;
+		return PHASE_ANSWER;
+	}
+	if (pl->multipart && file_boundary(pl->boundary) == -1) {
+		r->status = 500;
+		r->reason = "no random bytes for a multipart boundary";
+		return PHASE_ANSWER;
+	}
+	if (response_headers(pl, &r->dcfg, r->path, 0, r->hdr, &r->hdrlen,
+		&r->reason) == -1) {
+		r->status = 500;
+		return PHASE_ANSWER;
+	}
+	r->range = pl->status == 206 ? rq.range : NULL;
+	return PHASE_DONE;
+}
+
+enum phase_rc
+handler_file_respond(struct request *r)
+{
+	const struct decide_plan *pl = &r->plan;
+	struct body b = {
+	    .c = r->c,
+	    .fd = r->fd,
+	    .st = &r->st,
+	    .path = r->path,
+	    .buf = r->buf,
+	    .buflen = r->buflen,
+	    .sendfile = r->env->cfg->sendfile,
+	    .pace = &r->pace,
+	};
+	enum phase_rc rc = PHASE_DONE;
+
+	if (r->answered || r->fd == -1 || pl->kind != DECIDE_FILE)
+		return PHASE_GO_ON;
+	if (fcgi_write(r->c, r->hdr, r->hdrlen) == -1) {
+		r->reason = "could not send headers";
+		return PHASE_ABORT;
+	}
+	if (body_send(&b, pl) == -1 ||
+	    ((pl->status == 200 || pl->status == 206) && !pl->head &&
+		body_settle(&b) == -1)) {
+		r->reason = b.why;
+		rc = PHASE_ABORT;
+	}
+	r->sent = b.sent;
+	return rc;
+}

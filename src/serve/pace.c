@@ -1,0 +1,76 @@
+/* Copyright (c) 2026 the dlfcgi authors. ISC license: see LICENSE. */
+/*
+ * Pacing one download: max_duration (a hard cap), min_rate, limit_rate.
+ */
+#include "autoconfig.h"
+
+#include <errno.h>
+#include <time.h>
+
+#include "pace.h"
+
+void
+pace_init(struct pace *p, const struct dl_config *cfg, struct sb_slot *slot,
+    int64_t start_ms)
+{
+	p->cfg = cfg;
+	p->slot = slot;
+	p->start_ms = p->win_ms = start_ms;
+	p->win_sent = 0;
+	p->thr_ms = 0;
+}
+
+int64_t
+pace_deadline(const struct pace *p)
+{
+	if (p->cfg->max_duration > 0)
+		return p->start_ms + (int64_t)p->cfg->max_duration * 1000;
+	return 0;
+}
+
+int
+pace_step(struct pace *p, off_t sent, const char **why)
+{
+	const struct dl_config *cfg = p->cfg;
+	int64_t now = scoreboard_now_ms(), due, end = INT64_MAX;
+	struct timespec ts;
+
+	if (p->slot != NULL)
+		scoreboard_progress(p->slot, (int64_t)sent, now);
+	if (cfg->max_duration > 0)
+		end = pace_deadline(p);
+	if (now >= end) {
+		*why = "max_duration reached";
+		return -1;
+	}
+	if (cfg->min_rate > 0 &&
+	    now - p->win_ms >= (int64_t)cfg->min_rate_window * 1000) {
+		if (sent - p->win_sent < cfg->min_rate * cfg->min_rate_window) {
+			*why = "slower than min_rate";
+			return -1;
+		}
+		p->win_ms = now;
+		p->win_sent = sent;
+	}
+	if (cfg->limit_rate > 0 && sent > cfg->limit_rate_after) {
+		if (p->thr_ms == 0)
+			p->thr_ms = now;
+		due = p->thr_ms +
+		    (int64_t)((sent - cfg->limit_rate_after) * 1000 /
+			cfg->limit_rate);
+		/* max_duration is a hard cap: never sleep past it */
+		if (due > end)
+			due = end;
+		if (due > now) {
+			ts.tv_sec = (due - now) / 1000;
+			ts.tv_nsec = (long)((due - now) % 1000) * 1000000;
+			while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+				;
+		}
+		if (due == end) {
+			*why = "max_duration reached";
+			return -1;
+		}
+	}
+	return 0;
+}

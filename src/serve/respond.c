@@ -1,0 +1,33 @@
+/* Copyright (c) 2026 the dlfcgi authors. ISC license: see LICENSE. */
+/*
+ * The RESPOND phase for answers by a status alone.
+ */
+#include "autoconfig.h"
+
+#include "respond.h"
+#include "response.h"
+
+enum phase_rc
+respond_status(struct request *r)
+{
+	struct decide_plan *pl = &r->plan;
+	struct decide_piece p;
+	char body[64];
+	const char *why;
+	int rc;
+
+	decide_status(r->status, r->head, pl);
+	if (response_headers(pl, &r->dcfg, r->path, r->retry_after, r->hdr,
+		&r->hdrlen, &why) == -1 ||
+	    fcgi_write(r->c, r->hdr, r->hdrlen) == -1)
+		goto fail;
+	/* one piece at most: the text of the status */
+	rc = decide_piece(pl, 0, body, sizeof(body), &p);
+	if (rc == -1 ||
+	    (rc == 1 && fcgi_write(r->c, p.lit, (size_t)p.len) == -1))
+		goto fail;
+	return PHASE_DONE;
+fail:
+	r->reason = "could not send the answer";
+	return PHASE_ABORT;
+}
