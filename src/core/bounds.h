@@ -238,4 +238,28 @@
 /* Largest guard buffer: the pairs go out as one PARAMS record. */
 #define FCGI_GUARD_BUF_MAX (DL_FCGI_RECORD_MAX + FCGI_GUARD_OVERHEAD)
 
+/*
+ * Signed links (doc/DESIGN.md, dlfcgi(8) SIGNED LINKS). Keys: at least
+ * 256 bits (the HMAC-SHA256 output size, RFC 2104 §3: shorter keys
+ * weaken it); at most 1024 bytes (longer ones are hashed by HMAC
+ * anyway). 16 keys are enough for any rotation; 64 prefixes as
+ * allowed_peers.
+ */
+#define DL_SIGN_KEY_MIN 32
+#define DL_SIGN_KEY_MAX 1024
+#define DL_SIGN_KEYS_MAX 16
+#define DL_SIGN_PATHS_MAX 64
+/* sign_max_lifetime: a week by default (a leaked link dies); a year. */
+#define DL_SIGN_MAX_LIFETIME_DEFAULT (7 * 86400)
+#define DL_SIGN_MAX_LIFETIME_MAX (366 * 86400)
+/* sign_clock_skew: NTP keeps clocks far closer; an hour at most. */
+#define DL_SIGN_CLOCK_SKEW_DEFAULT 60
+#define DL_SIGN_CLOCK_SKEW_MAX 3600
+/* sign_status: one status for every failure (403, or 404/410/401). */
+#define DL_SIGN_STATUS_DEFAULT 403
+/* sign_ip_prefix4/6: a /24 and a /56 survive CGNAT pools and privacy
+ * addresses (RFC 8981) of one customer site (RIPE-690 §4.2: /56). */
+#define DL_SIGN_IP_PREFIX4_DEFAULT 24
+#define DL_SIGN_IP_PREFIX6_DEFAULT 56
+
 #endif
