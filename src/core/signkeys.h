@@ -22,7 +22,6 @@ struct sign_key {
 struct signkeys {
 	struct sign_key k[DL_SIGN_KEYS_MAX];
 	size_t n;
-	unsigned serial; /* unique per load in the process */
 };
 
 /*
@@ -31,15 +30,15 @@ struct signkeys {
  * DL_SIGN_KEY_MIN to DL_SIGN_KEY_MAX bytes, taken whole as the key.
  * Returns NULL, or why not (a sentence naming file, in buf).
  */
-const char *signkeys_read(
-    const char *id, const char *file, struct sign_key *k, char *buf,
-    size_t buflen);
+const char *signkeys_read(const char *id, const char *file, struct sign_key *k,
+    char *buf, size_t buflen);
 
 /* Wipes the key material of ks (explicit_bzero). */
 void signkeys_clear(struct signkeys *ks);
 
 /* The key of ks whose id is kid, or NULL. */
-const struct sign_key *signkeys_find(const struct signkeys *ks, const char *kid);
+const struct sign_key *signkeys_find(
+    const struct signkeys *ks, const char *kid);
 
 /*
  * HMAC-SHA256 of msg (len bytes) with k into mac. The MAC context is

@@ -32,15 +32,16 @@
  */
 
 #define SIGN_VERSION "dlfcgi-sign-1"
-#define SIGN_MAC_LEN 32	   /* HMAC-SHA256 */
-#define SIGN_SIG_LEN 43	   /* base64url of 32 bytes, no padding */
-#define SIGN_KID_MAX 32	   /* [A-Za-z0-9_-]{1,32} */
+#define SIGN_MAC_LEN 32	    /* HMAC-SHA256 */
+#define SIGN_SIG_LEN 43	    /* base64url of 32 bytes, no padding */
+#define SIGN_KID_MAX 32	    /* [A-Za-z0-9_-]{1,32} */
 #define SIGN_VALUE_MAX 1024 /* a decoded parameter (path, pfx, dl, ip) */
-#define SIGN_DL_MAX 255	   /* a dl file name, bytes */
-#define SIGN_NUM_DIGITS 19 /* exp, nbf, rate: at most 2^63-1 */
+#define SIGN_DL_MAX 255	    /* a dl file name, bytes */
+#define SIGN_NUM_DIGITS 19  /* exp, nbf, rate: at most 2^63-1 */
 /* The largest string to sign: the version and 8 fields with NULs. */
-#define SIGN_CANON_MAX (sizeof(SIGN_VERSION) + 5 * SIGN_VALUE_MAX + \
-    3 * (SIGN_NUM_DIGITS + 1) + SIGN_KID_MAX + 1 + 8)
+#define SIGN_CANON_MAX                               \
+	(sizeof(SIGN_VERSION) + 5 * SIGN_VALUE_MAX + \
+	    3 * (SIGN_NUM_DIGITS + 1) + SIGN_KID_MAX + 1 + 8)
 /* A link's path and query as sign_format() writes it, with its NUL. */
 #define SIGN_LINK_MAX (3 * SIGN_VALUE_MAX * 4 + 256)
 
