@@ -29,6 +29,8 @@ enum conf_type {
 	CONF_INT,
 	CONF_INT64,
 	CONF_PEERS,
+	CONF_PATHS,
+	CONF_SIGNKEYS,
 	CONF_BOOL,
 	CONF_STRING,
 };
@@ -106,6 +108,16 @@ static const struct conf_key conf_keys[] = {
     {"min_rate_window", CONF_INT, OFF(min_rate_window), 1, DL_TIMEOUT_MAX,
 	NULL},
     {"max_duration", CONF_INT, OFF(max_duration), 0, INT_MAX, NULL},
+    {"sign_required", CONF_BOOL, OFF(sign_required), 0, 0, NULL},
+    {"sign_paths", CONF_PATHS, OFF(sign_paths), 0, DL_SIGN_PATHS_MAX, NULL},
+    {"sign_keys", CONF_SIGNKEYS, OFF(sign_keys), 0, DL_SIGN_KEYS_MAX, NULL},
+    {"sign_max_lifetime", CONF_INT, OFF(sign_max_lifetime), 0,
+	DL_SIGN_MAX_LIFETIME_MAX, NULL},
+    {"sign_clock_skew", CONF_INT, OFF(sign_clock_skew), 0,
+	DL_SIGN_CLOCK_SKEW_MAX, NULL},
+    {"sign_status", CONF_INT, OFF(sign_status), 400, 599, NULL},
+    {"sign_ip_prefix4", CONF_INT, OFF(sign_ip_prefix4), 1, 32, NULL},
+    {"sign_ip_prefix6", CONF_INT, OFF(sign_ip_prefix6), 1, 128, NULL},
     {"error_log", CONF_STRING, OFF(error_log), 0, 0, check_log},
     {"access_log", CONF_STRING, OFF(access_log), 0, 0, check_path},
 };
@@ -154,7 +166,32 @@ config_defaults(struct dl_config *cfg)
 	cfg->max_clients_per_ip = DL_MAX_CLIENTS_PER_IP_AUTO;
 	cfg->rate_burst = DL_RATE_BURST_DEFAULT;
 	cfg->min_rate_window = DL_MIN_RATE_WINDOW_DEFAULT;
+	cfg->sign_max_lifetime = DL_SIGN_MAX_LIFETIME_DEFAULT;
+	cfg->sign_clock_skew = DL_SIGN_CLOCK_SKEW_DEFAULT;
+	cfg->sign_status = DL_SIGN_STATUS_DEFAULT;
+	cfg->sign_ip_prefix4 = DL_SIGN_IP_PREFIX4_DEFAULT;
+	cfg->sign_ip_prefix6 = DL_SIGN_IP_PREFIX6_DEFAULT;
 	cfg->error_log = xstrdup(DL_ERROR_LOG_DEFAULT);
+}
+
+bool
+config_sign_needed(const struct dl_config *cfg, const char *path)
+{
+	char norm[SIGN_VALUE_MAX + 2];
+	size_t i;
+
+	if (cfg->sign_required)
+		return true;
+	if (cfg->nsign_paths == 0)
+		return false;
+	/* a path that does not normalize is refused as if it needed one */
+	if (sign_normalize_path(path, strlen(path), true, norm, sizeof(norm)) ==
+	    -1)
+		return true;
+	for (i = 0; i < cfg->nsign_paths; i++)
+		if (sign_path_below(norm, cfg->sign_paths[i]))
+			return true;
+	return false;
 }
 
 int
@@ -169,6 +206,8 @@ config_fair_share(const struct dl_config *cfg)
 void
 config_free(struct dl_config *cfg)
 {
+	size_t i;
+
 	free(cfg->file);
 	free(cfg->root);
 	free(cfg->listen);
@@ -183,6 +222,9 @@ config_free(struct dl_config *cfg)
 	free(cfg->group);
 	free(cfg->error_log);
 	free(cfg->access_log);
+	for (i = 0; i < cfg->nsign_paths; i++)
+		free(cfg->sign_paths[i]);
+	signkeys_clear(&cfg->sign_keys);
 	memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -418,6 +460,99 @@ conf_peers(
 	return errors;
 }
 
+/* sign_paths = [ "/private/", "/paid/" ]; kept normalized. */
+static int
+conf_paths(
+    const char *key, config_setting_t *s, struct dl_config *cfg, FILE *errfp)
+{
+	char norm[SIGN_VALUE_MAX + 2];
+	const char *v;
+	config_setting_t *e;
+	int i, n = config_setting_length(s), errors = 0;
+
+	if (n > DL_SIGN_PATHS_MAX) {
+		conf_error(errfp, cfg->file, s, "%s has %d entries, at most %d",
+		    key, n, DL_SIGN_PATHS_MAX);
+		return 1;
+	}
+	for (i = 0; i < n; i++) {
+		e = config_setting_get_elem(s, i);
+		v = config_setting_type(e) == CONFIG_TYPE_STRING
+		    ? config_setting_get_string(e)
+		    : NULL;
+		if (v == NULL || v[0] != '/' ||
+		    sign_normalize_path(
+			v, strlen(v), true, norm, sizeof(norm)) == -1) {
+			conf_error(errfp, cfg->file, e,
+			    "%s entries must be paths below root such as "
+			    "\"/private/\" (no \"..\")",
+			    key);
+			errors++;
+			continue;
+		}
+		cfg->sign_paths[cfg->nsign_paths++] = xstrdup(norm);
+	}
+	return errors;
+}
+
+/* sign_keys = ( { id = "k2"; file = "/etc/dlfcgi/keys/k2"; }, ... ); */
+static int
+conf_signkeys(
+    const char *key, config_setting_t *s, struct dl_config *cfg, FILE *errfp)
+{
+	struct signkeys *ks = &cfg->sign_keys;
+	config_setting_t *e;
+	const char *id, *file, *why;
+	char buf[512];
+	int i, n = config_setting_length(s), errors = 0;
+
+	if (n > DL_SIGN_KEYS_MAX) {
+		conf_error(errfp, cfg->file, s, "%s has %d entries, at most %d",
+		    key, n, DL_SIGN_KEYS_MAX);
+		return 1;
+	}
+	for (i = 0; i < n; i++) {
+		e = config_setting_get_elem(s, i);
+		id = file = NULL;
+		if (config_setting_type(e) != CONFIG_TYPE_GROUP ||
+		    config_setting_length(e) != 2 ||
+		    config_setting_lookup_string(e, "id", &id) != CONFIG_TRUE ||
+		    config_setting_lookup_string(e, "file", &file) !=
+			CONFIG_TRUE) {
+			conf_error(errfp, cfg->file, e,
+			    "%s entries must be groups { id = \"k1\"; "
+			    "file = \"/path\"; }",
+			    key);
+			errors++;
+			continue;
+		}
+		if (strlen(id) == 0 || strlen(id) > SIGN_KID_MAX ||
+		    strspn(id,
+			"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVW"
+			"XYZ0123456789-_") != strlen(id)) {
+			conf_error(errfp, cfg->file, e,
+			    "%s: id \"%s\" must be 1 to %d of A-Z a-z 0-9 - _",
+			    key, id, SIGN_KID_MAX);
+			errors++;
+			continue;
+		}
+		if (signkeys_find(ks, id) != NULL) {
+			conf_error(errfp, cfg->file, e,
+			    "%s: id \"%s\" appears twice", key, id);
+			errors++;
+			continue;
+		}
+		if ((why = signkeys_read(
+			 id, file, &ks->k[ks->n], buf, sizeof(buf))) != NULL) {
+			conf_error(errfp, cfg->file, e, "%s: %s", key, why);
+			errors++;
+			continue;
+		}
+		ks->n++;
+	}
+	return errors;
+}
+
 static const char *
 conf_type_name(enum conf_type t)
 {
@@ -426,7 +561,10 @@ conf_type_name(enum conf_type t)
 	case CONF_INT64:
 		return "an integer";
 	case CONF_PEERS:
+	case CONF_PATHS:
 		return "a list of strings";
+	case CONF_SIGNKEYS:
+		return "a list of groups";
 	case CONF_BOOL:
 		return "true or false";
 	case CONF_STRING:
@@ -489,6 +627,14 @@ conf_apply(const struct conf_key *k, config_setting_t *s, struct dl_config *cfg,
 		if (t != CONFIG_TYPE_ARRAY && t != CONFIG_TYPE_LIST)
 			break;
 		return conf_peers(k->name, s, cfg, errfp);
+	case CONF_PATHS:
+		if (t != CONFIG_TYPE_ARRAY && t != CONFIG_TYPE_LIST)
+			break;
+		return conf_paths(k->name, s, cfg, errfp);
+	case CONF_SIGNKEYS:
+		if (t != CONFIG_TYPE_LIST)
+			break;
+		return conf_signkeys(k->name, s, cfg, errfp);
 	case CONF_BOOL:
 		if (t != CONFIG_TYPE_BOOL)
 			break;
@@ -567,6 +713,13 @@ config_load(const char *file, struct dl_config *cfg, FILE *errfp)
 	if (!seen_root) {
 		conf_error(errfp, file, NULL,
 		    "root is not set (the directory to serve)");
+		errors++;
+	}
+	if ((cfg->sign_required || cfg->nsign_paths > 0) &&
+	    cfg->sign_keys.n == 0 && errors == 0) {
+		conf_error(errfp, file, NULL,
+		    "sign_required or sign_paths is set but sign_keys "
+		    "names no key: no link could be verified");
 		errors++;
 	}
 	cfg->listen_mode_bits = (unsigned)strtoul(cfg->listen_mode, NULL, 8);

@@ -9,6 +9,7 @@
 #include "disposition.h"
 #include "bounds.h"
 #include "peer.h"
+#include "signkeys.h"
 
 /*
  * The whole configuration. Strings are owned by the struct (never by
@@ -57,6 +58,16 @@ struct dl_config {
 	int min_rate_window;	    /* seconds */
 	int max_duration;	    /* seconds per download */
 
+	/* signed links (dlfcgi(8) SIGNED LINKS) */
+	bool sign_required; /* every file needs a signed link */
+	char *sign_paths[DL_SIGN_PATHS_MAX]; /* normalized, ending in '/' */
+	size_t nsign_paths;
+	struct signkeys sign_keys; /* read at load; the first one signs */
+	int sign_max_lifetime;	   /* seconds; 0: no limit */
+	int sign_clock_skew;	   /* seconds */
+	int sign_status;	   /* the answer to every failure */
+	int sign_ip_prefix4, sign_ip_prefix6; /* bits compared by ip= */
+
 	char *error_log;  /* "syslog", "stderr" or a file */
 	char *access_log; /* a file, or NULL for none */
 };
@@ -78,6 +89,9 @@ int config_load(const char *file, struct dl_config *cfg, FILE *errfp);
  * applies it; config_defaults() leaves DL_MAX_CLIENTS_PER_IP_AUTO.
  */
 int config_fair_share(const struct dl_config *cfg);
+
+/* True if a request for the decoded path needs a signed link. */
+bool config_sign_needed(const struct dl_config *cfg, const char *path);
 
 /* Releases what config_defaults() or config_load() allocated. */
 void config_free(struct dl_config *cfg);

@@ -7,6 +7,7 @@
 
 #include <unistd.h>
 
+#include "access_sign.h"
 #include "admit.h"
 #include "handler_file.h"
 #include "log.h"
@@ -24,6 +25,7 @@ static const struct phase_handler phase_admit[] = {
     {NULL, NULL},
 };
 static const struct phase_handler phase_access[] = {
+    {"sign", access_sign_phase}, /* signed links (sign_paths) */
     {NULL, NULL},
 };
 static const struct phase_handler phase_content[] = {
