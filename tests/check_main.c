@@ -27,6 +27,7 @@ static Suite *(*const suites[])(void) = {
     suite_accesslog,
     suite_scoreboard,
     suite_decide,
+    suite_sign,
 };
 
 int

@@ -12,6 +12,7 @@
 #include "check_util.h"
 
 Suite *suite_config(void);
+Suite *suite_sign(void);
 Suite *suite_path(void);
 Suite *suite_mime(void);
 Suite *suite_httpdate(void);
