@@ -3,7 +3,9 @@
 # Runs every test of dlfcgi on a fresh Debian 12 machine: installs what
 # the build and the tests need (apt-get, as root or through sudo), builds
 # with -Werror, runs the unit and integration tests, runs them again
-# under ASan+UBSan, then `make distcheck`. The last line is the totals:
+# under ASan+UBSan, then `make distcheck`, and last builds, installs,
+# upgrades and purges the Debian package (tests/package/run.sh). The
+# last line is the totals:
 # "N passed, M failed". Exit status 0 only if nothing failed.
 set -u
 # The deployment tests start nginx, Apache and spawn-fcgi, which drop
@@ -17,7 +19,8 @@ top=$(pwd)
 PKGS="build-essential autoconf automake libtool pkg-config
       libfcgi-dev libfcgi-bin libconfig-dev check media-types
       lighttpd nginx-light apache2 libapache2-mod-fcgid spawn-fcgi systemd
-      curl aria2 wget python3 clang clang-format procps groff-base man-db"
+      curl aria2 wget python3 clang clang-format procps groff-base man-db
+      libssl-dev php-cli golang-go nodejs"
 
 as_root() {
 	"$@"
@@ -120,6 +123,17 @@ if (cd "$top/_build/release" && make -s distcheck >distcheck.out 2>&1); then
 else
 	tail -n 60 "$top/_build/release/distcheck.out"
 	echo "distcheck FAILED"
+	failed=$((failed + 1))
+fi
+
+# Last: it installs, upgrades and purges the Debian package
+# (tests/package/run.sh), and leaves the machine as it found it.
+step "Debian package"
+if tests/package/run.sh; then
+	echo "package test passed"
+	passed=$((passed + 1))
+else
+	echo "package test FAILED"
 	failed=$((failed + 1))
 fi
 
