@@ -264,7 +264,7 @@ check "postinst configure $debver (upgrade), forbidding: not restarted" \
     eval 'maint "$tmp/p4.log" postinst configure "$debver" && ! started'
 
 missing=
-for f in /usr/sbin/dlfcgi /usr/share/man/man8/dlfcgi.8.gz \
+for f in /usr/sbin/dlfcgi /usr/bin/dlfcgi-sign /usr/share/man/man8/dlfcgi.8.gz \
     /usr/share/man/man5/dlfcgi.conf.5.gz /lib/systemd/system/dlfcgi.service \
     /lib/systemd/system/dlfcgi.socket /etc/logrotate.d/dlfcgi \
     /usr/lib/tmpfiles.d/dlfcgi.conf /usr/share/doc/dlfcgi/README.Debian \
