@@ -65,6 +65,12 @@ main_drop_privileges(const struct generation *g)
 		log_warnx("not started as root: user and group are ignored");
 		return;
 	}
+	/*
+	 * Log files opened (and perhaps created) as root go to the user, so
+	 * that a SIGUSR1 without a rotation first can still reopen them.
+	 */
+	log_chown(uid, gid);
+	accesslog_chown(uid, gid);
 	if (setgroups(1, &gid) == -1 || setresgid(gid, gid, gid) == -1 ||
 	    (g->drop_uid && setresuid(uid, uid, uid) == -1))
 		fatal("unable to drop privileges to %s:%s",

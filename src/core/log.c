@@ -271,6 +271,18 @@ log_open(const char *error_log)
 }
 
 int
+log_chown(uid_t uid, gid_t gid)
+{
+	if (log_dest != LOG_DEST_FILE)
+		return 0;
+	if (logfile_chown(&log_file, uid, gid) == -1) {
+		log_warn("chown %s", log_file.path);
+		return -1;
+	}
+	return 0;
+}
+
+int
 log_reopen(void)
 {
 	if (log_dest != LOG_DEST_FILE)

@@ -2,6 +2,8 @@
 #ifndef DLFCGI_LOG_H
 #define DLFCGI_LOG_H
 
+#include <sys/types.h>
+
 #include <stdarg.h>
 #include <stddef.h>
 
@@ -23,6 +25,8 @@ int log_open(const char *error_log);
 
 /* Reopens the log file (SIGUSR1, after logrotate). Returns 0 or -1. */
 int log_reopen(void);
+/* Gives a log file to uid:gid, before root is dropped (logfile_chown). */
+int log_chown(uid_t uid, gid_t gid);
 /* Names the process role printed on every line ("main", "worker[3]"). */
 void log_procinit(const char *role);
 /* Lowest priority that is printed (LOG_INFO by default). */

@@ -48,6 +48,14 @@ logfile_open_fd(const char *path)
 	return fd;
 }
 
+int
+logfile_chown(const struct logfile *lf, uid_t uid, gid_t gid)
+{
+	if (lf->fd == -1)
+		return 0;
+	return fchown(lf->fd, uid, gid);
+}
+
 const char *
 logfile_strerror(int err)
 {

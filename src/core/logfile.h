@@ -2,6 +2,8 @@
 #ifndef DLFCGI_LOGFILE_H
 #define DLFCGI_LOGFILE_H
 
+#include <sys/types.h>
+
 #include <stddef.h>
 
 /*
@@ -31,6 +33,12 @@ int logfile_open(struct logfile *lf, const char *path);
  * error lf->fd still writes to the previous file. 0, or -1 with errno.
  */
 int logfile_reopen(struct logfile *lf);
+/*
+ * Gives an open log file to uid:gid (before root is dropped), so that
+ * the unprivileged processes can reopen it on SIGUSR1. 0, or -1 with
+ * errno; a closed lf is left alone.
+ */
+int logfile_chown(const struct logfile *lf, uid_t uid, gid_t gid);
 /* strerror(err), naming the refusal of a file that is not regular. */
 const char *logfile_strerror(int err);
 /* Writes one line (len bytes, ending in '\n'); errors are dropped. */

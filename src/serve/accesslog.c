@@ -24,6 +24,16 @@ accesslog_open(const char *path)
 }
 
 int
+accesslog_chown(uid_t uid, gid_t gid)
+{
+	if (logfile_chown(&access_file, uid, gid) == -1) {
+		log_warn("chown %s", access_file.path);
+		return -1;
+	}
+	return 0;
+}
+
+int
 accesslog_reopen(void)
 {
 	if (logfile_reopen(&access_file) == -1) {

@@ -22,6 +22,8 @@ struct access_entry {
 int accesslog_open(const char *path);
 /* Reopens it after logrotate (SIGUSR1). */
 int accesslog_reopen(void);
+/* Gives the access log to uid:gid, before root is dropped. */
+int accesslog_chown(uid_t uid, gid_t gid);
 bool accesslog_enabled(void);
 
 /*
