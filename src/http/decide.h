@@ -39,6 +39,11 @@ struct decide_config {
 	const char *type;	   /* Content-Type of the file (mime_lookup) */
 	const char *cache_control; /* NULL: none */
 	enum disposition_type disposition;
+	/*
+	 * A signed link's dl: Content-Disposition attachment with this
+	 * file name, whatever disposition says; NULL: none.
+	 */
+	const char *filename;
 };
 
 enum decide_kind {

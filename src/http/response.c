@@ -14,6 +14,9 @@
 #include "disposition.h"
 #include "httpdate.h"
 #include "response.h"
+#include "sign.h"
+
+_Static_assert(SIGN_DL_MAX <= NAME_MAX, "a signed dl fits the header bound");
 
 #define ALLOW_METHODS "GET, HEAD, OPTIONS"
 
@@ -21,7 +24,7 @@
  * The longest headers response_headers() can format, from the bounds of
  * what goes into them; DL_HEADER_MAX must hold them. Numbers are at
  * most 19 digits (off_t, intmax_t), a file name at most NAME_MAX bytes
- * (the kernel opened it), and in Content-Disposition every byte of the
+ * (the kernel opened it, or a signed dl: SIGN_DL_MAX), and in Content-Disposition every byte of the
  * name may take 1 byte in filename and 3 in filename*.
  */
 #define RESPONSE_NUM_MAX 19
@@ -152,6 +155,7 @@ response_file_headers(const struct decide_plan *pl,
     const char **why)
 {
 	char date[HTTPDATE_LEN], disp[RESPONSE_DISPOSITION_MAX + 1];
+	enum disposition_type type = cfg->disposition;
 	size_t off = 0;
 
 	hdr_add(h, &off, "Status: %d %s\r\n", pl->status,
@@ -180,10 +184,13 @@ response_file_headers(const struct decide_plan *pl,
 	    cfg->max_ranges > 0 ? "bytes" : "none");
 	if (cfg->cache_control != NULL)
 		hdr_add(h, &off, "Cache-Control: %s\r\n", cfg->cache_control);
-	if (cfg->disposition != DISPOSITION_NONE && pl->status != 304 &&
+	if (cfg->filename != NULL) {
+		type = DISPOSITION_ATTACHMENT;
+		path = cfg->filename;
+	}
+	if (type != DISPOSITION_NONE && pl->status != 304 &&
 	    pl->status != 416) {
-		if (disposition_format(
-			cfg->disposition, path, disp, sizeof(disp)) == -1) {
+		if (disposition_format(type, path, disp, sizeof(disp)) == -1) {
 			*why = "Content-Disposition too long";
 			return -1;
 		}

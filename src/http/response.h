@@ -29,8 +29,8 @@ int response_status_body(int status, char *out, size_t outlen);
  * answer, Content-Type (or multipart/byteranges with pl->boundary),
  * Content-Length (not for 304), Content-Range (206 single part, 416),
  * Last-Modified, ETag, Accept-Ranges, Cache-Control and
- * Content-Disposition (for path's last component; not for 304 and 416)
- * as cfg says. Returns 0, or -1 with *why set if they do not fit, which
+ * Content-Disposition (for path's last component, or attachment for
+ * cfg->filename when set; not for 304 and 416) as cfg says. Returns 0, or -1 with *why set if they do not fit, which
  * the bounds of `dlfcgi -t` rule out (RESPONSE_HEADERS_MAX).
  */
 int response_headers(const struct decide_plan *pl,

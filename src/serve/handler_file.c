@@ -8,7 +8,11 @@
 #include <sys/random.h>
 
 #include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "accesslog.h"
 #include "body.h"
@@ -18,6 +22,7 @@
 #include "multipart.h"
 #include "path.h"
 #include "response.h"
+#include "sign.h"
 
 static int
 handler_file_status(enum path_result r, bool hide)
@@ -55,6 +60,32 @@ file_boundary(char b[MULTIPART_BOUNDARY_LEN])
 	return 0;
 }
 
+/*
+ * A pfx link with follow_symlinks: true if the opened file, as the
+ * kernel names it (/proc/self/fd), lies below root followed by pfx, so
+ * no symlink inside the prefix leads out of it. Fails closed (false)
+ * if the names cannot be read.
+ */
+static bool
+handler_file_in_pfx(int rootfd, int fd, const char *pfx)
+{
+	char link[64], top[PATH_MAX], got[PATH_MAX];
+	ssize_t tn, gn;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", rootfd);
+	if ((tn = readlink(link, top, sizeof(top) - 1)) <= 0)
+		return false;
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	if ((gn = readlink(link, got, sizeof(got) - 1)) <= 0)
+		return false;
+	got[gn] = '\0';
+	if (tn == 1) /* root is "/" */
+		tn = 0;
+	if (gn <= tn || memcmp(got, top, (size_t)tn) != 0)
+		return false;
+	return sign_path_below(got + tn, pfx);
+}
+
 /* Resolves PATH_INFO into r->fd and r->st; 0, or the status to answer. */
 static int
 handler_file_open(struct request *r)
@@ -73,7 +104,13 @@ handler_file_open(struct request *r)
 	if ((news = path_resolver_news()) != NULL)
 		log_info("%s", news);
 	status = handler_file_status(pr, cfg->hide_forbidden);
-	if (pr == PATH_ERROR) {
+	if (pr == PATH_OK && r->sign_ok && r->sign.p.pfx[0] != '\0' &&
+	    cfg->follow_symlinks &&
+	    !handler_file_in_pfx(r->env->rootfd, r->fd, r->sign.p.pfx)) {
+		/* the same answer as any other failed link */
+		status = cfg->sign_status;
+		r->reason = sign_result_reason(SIGN_SCOPE);
+	} else if (pr == PATH_ERROR) {
 		log_warn(
 		    "open %s", accesslog_escape(r->path, esc, sizeof(esc)));
 		r->reason = "open failed";

@@ -1,6 +1,7 @@
 /* Copyright (c) 2026 the dlfcgi authors. ISC license: see LICENSE. */
 /*
- * Pacing one download: max_duration (a hard cap), min_rate, limit_rate.
+ * Pacing one download: max_duration (a hard cap), min_rate, limit_rate
+ * and a signed link's rate.
  */
 #include "autoconfig.h"
 
@@ -18,6 +19,13 @@ pace_init(struct pace *p, const struct dl_config *cfg, struct sb_slot *slot,
 	p->start_ms = p->win_ms = start_ms;
 	p->win_sent = 0;
 	p->thr_ms = 0;
+	p->link_rate = 0;
+}
+
+void
+pace_set_link_rate(struct pace *p, int64_t rate)
+{
+	p->link_rate = rate > 0 ? rate : 0;
 }
 
 int64_t
@@ -26,6 +34,43 @@ pace_deadline(const struct pace *p)
 	if (p->cfg->max_duration > 0)
 		return p->start_ms + (int64_t)p->cfg->max_duration * 1000;
 	return 0;
+}
+
+/* base + bytes at rate bytes/s, in ms, saturating instead of wrapping. */
+static int64_t
+pace_after(int64_t base, off_t bytes, int64_t rate)
+{
+	int64_t ms;
+
+	if (bytes <= 0)
+		return base;
+	if ((int64_t)bytes > (INT64_MAX - rate) / 1000)
+		ms = (int64_t)bytes / rate * 1000;
+	else
+		ms = (int64_t)bytes * 1000 / rate;
+	return ms > INT64_MAX - base ? INT64_MAX : base + ms;
+}
+
+int64_t
+pace_due(struct pace *p, off_t sent, int64_t now)
+{
+	const struct dl_config *cfg = p->cfg;
+	int64_t due = now, d;
+
+	if (cfg->limit_rate > 0 && sent > cfg->limit_rate_after) {
+		if (p->thr_ms == 0)
+			p->thr_ms = now;
+		d = pace_after(
+		    p->thr_ms, sent - cfg->limit_rate_after, cfg->limit_rate);
+		if (d > due)
+			due = d;
+	}
+	if (p->link_rate > 0) {
+		d = pace_after(p->start_ms, sent, p->link_rate);
+		if (d > due)
+			due = d;
+	}
+	return due;
 }
 
 int
@@ -52,25 +97,19 @@ pace_step(struct pace *p, off_t sent, const char **why)
 		p->win_ms = now;
 		p->win_sent = sent;
 	}
-	if (cfg->limit_rate > 0 && sent > cfg->limit_rate_after) {
-		if (p->thr_ms == 0)
-			p->thr_ms = now;
-		due = p->thr_ms +
-		    (int64_t)((sent - cfg->limit_rate_after) * 1000 /
-			cfg->limit_rate);
-		/* max_duration is a hard cap: never sleep past it */
-		if (due > end)
-			due = end;
-		if (due > now) {
-			ts.tv_sec = (due - now) / 1000;
-			ts.tv_nsec = (long)((due - now) % 1000) * 1000000;
-			while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
-				;
-		}
-		if (due == end) {
-			*why = "max_duration reached";
-			return -1;
-		}
+	due = pace_due(p, sent, now);
+	/* max_duration is a hard cap: never sleep past it */
+	if (due > end)
+		due = end;
+	if (due > now) {
+		ts.tv_sec = (due - now) / 1000;
+		ts.tv_nsec = (long)((due - now) % 1000) * 1000000;
+		while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+			;
+	}
+	if (due == end) {
+		*why = "max_duration reached";
+		return -1;
 	}
 	return 0;
 }

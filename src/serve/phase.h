@@ -15,6 +15,7 @@
 #include "pace.h"
 #include "request.h"
 #include "scoreboard.h"
+#include "sign.h"
 
 /*
  * The request pipeline. A request passes through a fixed list of
@@ -86,6 +87,10 @@ struct request {
 	struct stat st;
 	struct pace pace;
 	off_t sent; /* body bytes of the file */
+
+	/* a verified signed link (access_sign), for CONTENT */
+	bool sign_ok;
+	struct sign_query sign;
 };
 
 struct phase_handler {
