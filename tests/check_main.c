@@ -28,6 +28,7 @@ static Suite *(*const suites[])(void) = {
     suite_scoreboard,
     suite_decide,
     suite_sign,
+    suite_pace,
 };
 
 int

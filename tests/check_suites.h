@@ -31,5 +31,6 @@ Suite *suite_multipart(void);
 Suite *suite_accesslog(void);
 Suite *suite_scoreboard(void);
 Suite *suite_decide(void);
+Suite *suite_pace(void);
 
 #endif

@@ -44,10 +44,12 @@ pace_after(int64_t base, off_t bytes, int64_t rate)
 
 	if (bytes <= 0)
 		return base;
-	if ((int64_t)bytes > (INT64_MAX - rate) / 1000)
+	if ((int64_t)bytes <= INT64_MAX / 1000)
+		ms = (int64_t)bytes * 1000 / rate;
+	else if ((int64_t)bytes / rate <= INT64_MAX / 1000)
 		ms = (int64_t)bytes / rate * 1000;
 	else
-		ms = (int64_t)bytes * 1000 / rate;
+		ms = INT64_MAX;
 	return ms > INT64_MAX - base ? INT64_MAX : base + ms;
 }
 
