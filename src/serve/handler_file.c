@@ -61,29 +61,53 @@ file_boundary(char b[MULTIPART_BOUNDARY_LEN])
 }
 
 /*
- * A pfx link with follow_symlinks: true if the opened file, as the
- * kernel names it (/proc/self/fd), lies below root followed by pfx, so
- * no symlink inside the prefix leads out of it. Fails closed (false)
- * if the names cannot be read.
+ * The path below root of the opened file fd, as the kernel names it
+ * (/proc/self/fd): where the symlinks led. A pointer into buf (PATH_MAX
+ * bytes), or NULL if the names cannot be read or lie outside root.
  */
-static bool
-handler_file_in_pfx(int rootfd, int fd, const char *pfx)
+static const char *
+handler_file_real_path(int rootfd, int fd, char *buf)
 {
-	char link[64], top[PATH_MAX], got[PATH_MAX];
+	char link[64], top[PATH_MAX];
 	ssize_t tn, gn;
 
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", rootfd);
 	if ((tn = readlink(link, top, sizeof(top) - 1)) <= 0)
-		return false;
+		return NULL;
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-	if ((gn = readlink(link, got, sizeof(got) - 1)) <= 0)
-		return false;
-	got[gn] = '\0';
+	if ((gn = readlink(link, buf, PATH_MAX - 1)) <= 0)
+		return NULL;
+	buf[gn] = '\0';
 	if (tn == 1) /* root is "/" */
 		tn = 0;
-	if (gn <= tn || memcmp(got, top, (size_t)tn) != 0)
-		return false;
-	return sign_path_below(got + tn, pfx);
+	if (gn <= tn || memcmp(buf, top, (size_t)tn) != 0 || buf[tn] != '/')
+		return NULL;
+	return buf + tn;
+}
+
+/*
+ * With follow_symlinks, the file a symlink led to is judged by signed
+ * links as well as the name asked for: a pfx link must not lead out of
+ * its prefix, and an unsigned name must not lead into what sign_paths
+ * protects. Returns the result to refuse with, or SIGN_OK. Fails
+ * closed if the names cannot be read.
+ */
+static enum sign_result
+handler_file_sign_scope(const struct request *r)
+{
+	const struct dl_config *cfg = r->env->cfg;
+	char buf[PATH_MAX];
+	const char *real;
+
+	if (!cfg->follow_symlinks ||
+	    (r->sign_ok ? r->sign.p.pfx[0] == '\0' : cfg->nsign_paths == 0))
+		return SIGN_OK;
+	if ((real = handler_file_real_path(r->env->rootfd, r->fd, buf)) == NULL)
+		return r->sign_ok ? SIGN_SCOPE : SIGN_MISSING;
+	if (r->sign_ok)
+		return sign_path_below(real, r->sign.p.pfx) ? SIGN_OK
+							    : SIGN_SCOPE;
+	return config_sign_needed(cfg, real) ? SIGN_MISSING : SIGN_OK;
 }
 
 /* Resolves PATH_INFO into r->fd and r->st; 0, or the status to answer. */
@@ -96,6 +120,7 @@ handler_file_open(struct request *r)
 	    .serve_hidden = cfg->serve_hidden,
 	};
 	enum path_result pr;
+	enum sign_result sr;
 	const char *news;
 	char esc[512];
 	int status;
@@ -104,12 +129,10 @@ handler_file_open(struct request *r)
 	if ((news = path_resolver_news()) != NULL)
 		log_info("%s", news);
 	status = handler_file_status(pr, cfg->hide_forbidden);
-	if (pr == PATH_OK && r->sign_ok && r->sign.p.pfx[0] != '\0' &&
-	    cfg->follow_symlinks &&
-	    !handler_file_in_pfx(r->env->rootfd, r->fd, r->sign.p.pfx)) {
+	if (pr == PATH_OK && (sr = handler_file_sign_scope(r)) != SIGN_OK) {
 		/* the same answer as any other failed link */
 		status = cfg->sign_status;
-		r->reason = sign_result_reason(SIGN_SCOPE);
+		r->reason = sign_result_reason(sr);
 	} else if (pr == PATH_ERROR) {
 		log_warn(
 		    "open %s", accesslog_escape(r->path, esc, sizeof(esc)));
