@@ -18,7 +18,7 @@
 set -u
 
 PORT=${DEMO_PORT:-8080}
-PKGS="build-essential autoconf automake libtool pkg-config libfcgi-dev
+PKGS="build-essential autoconf automake libtool pkg-config libfcgi-dev libssl-dev
       libconfig-dev check lighttpd curl media-types"
 
 say() { printf '==> %s\n' "$*"; }
