@@ -61,31 +61,6 @@ file_boundary(char b[MULTIPART_BOUNDARY_LEN])
 }
 
 /*
- * The path below root of the opened file fd, as the kernel names it
- * (/proc/self/fd): where the symlinks led. A pointer into buf (PATH_MAX
- * bytes), or NULL if the names cannot be read or lie outside root.
- */
-static const char *
-handler_file_real_path(int rootfd, int fd, char *buf)
-{
-	char link[64], top[PATH_MAX];
-	ssize_t tn, gn;
-
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", rootfd);
-	if ((tn = readlink(link, top, sizeof(top) - 1)) <= 0)
-		return NULL;
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-	if ((gn = readlink(link, buf, PATH_MAX - 1)) <= 0)
-		return NULL;
-	buf[gn] = '\0';
-	if (tn == 1) /* root is "/" */
-		tn = 0;
-	if (gn <= tn || memcmp(buf, top, (size_t)tn) != 0 || buf[tn] != '/')
-		return NULL;
-	return buf + tn;
-}
-
-/*
  * With follow_symlinks, the file a symlink led to is judged by signed
  * links as well as the name asked for: a pfx link must not lead out of
  * its prefix, and an unsigned name must not lead into what sign_paths
@@ -102,7 +77,7 @@ handler_file_sign_scope(const struct request *r)
 	if (!cfg->follow_symlinks ||
 	    (r->sign_ok ? r->sign.p.pfx[0] == '\0' : cfg->nsign_paths == 0))
 		return SIGN_OK;
-	if ((real = handler_file_real_path(r->env->rootfd, r->fd, buf)) == NULL)
+	if ((real = path_real(r->env->rootfd, r->fd, buf)) == NULL)
 		return r->sign_ok ? SIGN_SCOPE : SIGN_MISSING;
 	if (r->sign_ok)
 		return sign_path_below(real, r->sign.p.pfx) ? SIGN_OK

@@ -141,33 +141,40 @@ path_openat2_unavailable(int rootfd)
 
 static bool path_has_hidden(const char *path);
 
+const char *
+path_real(int rootfd, int fd, char buf[PATH_MAX])
+{
+	char link[64], top[PATH_MAX];
+	ssize_t tn, gn;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", rootfd);
+	if ((tn = readlink(link, top, sizeof(top) - 1)) <= 0)
+		return NULL;
+	top[tn] = '\0';
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	if ((gn = readlink(link, buf, PATH_MAX - 1)) <= 0)
+		return NULL;
+	buf[gn] = '\0';
+	if (tn == 1) /* root is "/" */
+		tn = 0;
+	if (gn <= tn || memcmp(buf, top, (size_t)tn) != 0 || buf[tn] != '/')
+		return NULL;
+	return buf + tn;
+}
+
 /*
  * With follow_symlinks and not serve_hidden, for a path that went
- * through a symlink: true unless fd, as the kernel names it
- * (/proc/self/fd), lies beneath rootfd without a component beginning
- * with '.'. Fails closed (true) if the names cannot be read.
+ * through a symlink: true unless fd lies beneath rootfd without a
+ * component beginning with '.'. Fails closed (true) if the names
+ * cannot be read.
  */
 static bool
 path_target_hidden(int rootfd, int fd)
 {
-	char link[64], top[PATH_MAX], got[PATH_MAX];
-	ssize_t tn, gn;
-	const char *rest;
+	char buf[PATH_MAX];
+	const char *real = path_real(rootfd, fd, buf);
 
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", rootfd);
-	if ((tn = readlink(link, top, sizeof(top) - 1)) <= 0)
-		return true;
-	top[tn] = '\0';
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-	if ((gn = readlink(link, got, sizeof(got) - 1)) <= 0)
-		return true;
-	got[gn] = '\0';
-	if (tn == 1) /* root is "/" */
-		tn = 0;
-	if (gn <= tn || memcmp(got, top, (size_t)tn) != 0 || got[tn] != '/')
-		return true;
-	rest = got + tn + 1;
-	return path_has_hidden(rest);
+	return real == NULL || path_has_hidden(real + 1);
 }
 
 static bool

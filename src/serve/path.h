@@ -4,6 +4,7 @@
 
 #include <sys/stat.h>
 
+#include <limits.h>
 #include <stdbool.h>
 
 enum path_result {
@@ -48,5 +49,12 @@ const char *path_resolver_news(void);
  * (false: decide again at the next path_open()).
  */
 void path_force_fallback(bool on);
+
+/*
+ * The path below rootfd of the open file fd, as the kernel names it
+ * (/proc/self/fd): where any symlinks led. A pointer into buf, starting
+ * with '/', or NULL if the names cannot be read or lie outside rootfd.
+ */
+const char *path_real(int rootfd, int fd, char buf[PATH_MAX]);
 
 #endif
