@@ -192,6 +192,11 @@
 #define SB_PROCS 1024
 /* Bytes of a request's path kept in its slot (truncated). */
 #define SB_PATH_LEN 128
+/* Bytes of its method and of its Range (truncated), for the status. */
+#define SB_METHOD_LEN 16
+#define SB_RANGE_LEN 64
+/* Tries of a reader to copy a slot whose strings keep changing. */
+#define SB_SNAPSHOT_TRIES 4
 
 /*
  * Serving (range.c, path.c, outq.c).

@@ -33,6 +33,7 @@ struct scoreboard {
 	/* enum sb_proc_state: release by the worker, acquire by the master,
 	 * which reads the record after the worker's SIGUSR2. */
 	_Atomic int procs[SB_PROCS];
+	struct dl_stats stats;
 	struct sb_bucket buckets[SB_BUCKETS];
 	struct sb_slot slots[];
 };
@@ -44,6 +45,28 @@ scoreboard_now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * The sequence lock of a slot's strings: odd while the owner writes
+ * them. The release fence orders the odd count before the strings,
+ * the release store the strings before the even count.
+ */
+static void
+sb_write_begin(struct sb_slot *slot)
+{
+	unsigned s = atomic_load_explicit(&slot->seq, memory_order_relaxed);
+
+	atomic_store_explicit(&slot->seq, s + 1, memory_order_relaxed);
+	atomic_thread_fence(memory_order_release);
+}
+
+static void
+sb_write_end(struct sb_slot *slot)
+{
+	unsigned s = atomic_load_explicit(&slot->seq, memory_order_relaxed);
+
+	atomic_store_explicit(&slot->seq, s + 1, memory_order_release);
 }
 
 /* A worker may die holding the lock: take it over, state is simple. */
@@ -73,6 +96,7 @@ scoreboard_create(size_t nslots)
 		return NULL;
 	sb->nslots = nslots;
 	sb->maplen = len;
+	sb->stats.start_time = (int64_t)time(NULL);
 	pthread_mutexattr_init(&a);
 	pthread_mutexattr_setpshared(&a, PTHREAD_PROCESS_SHARED);
 	pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST);
@@ -92,6 +116,12 @@ size_t
 scoreboard_nslots(const struct scoreboard *sb)
 {
 	return sb->nslots;
+}
+
+struct dl_stats *
+scoreboard_stats(struct scoreboard *sb)
+{
+	return &sb->stats;
 }
 
 struct sb_slot *
@@ -304,11 +334,22 @@ scoreboard_admit(struct scoreboard *sb, struct sb_slot *slot,
 		}
 	}
 out:
+	sb_write_begin(slot);
 	snprintf(slot->client, sizeof(slot->client), "%s", client);
 	slot->path[0] = '\0';
-	slot->sent = 0;
+	slot->method[0] = '\0';
+	slot->range[0] = '\0';
 	slot->start_ms = now_ms;
+	sb_write_end(slot);
+	slot->sent = 0;
 	slot->progress_ms = now_ms;
+	slot->status = 0;
+	slot->wait = SBW_REQUEST;
+	slot->total = -1;
+	slot->limit_rate = 0;
+	slot->first_ms = 0;
+	slot->mark_ms[0] = slot->mark_ms[1] = now_ms;
+	slot->mark_sent[0] = slot->mark_sent[1] = 0;
 	slot->requests++;
 	atomic_store_explicit(&slot->state,
 	    g == SB_GATE_OK ? SB_READING
@@ -342,7 +383,9 @@ scoreboard_admit_file(struct scoreboard *sb, struct sb_slot *slot, dev_t dev,
 	if (g == SB_GATE_OK) {
 		slot->dev = dev;
 		slot->ino = ino;
+		sb_write_begin(slot);
 		snprintf(slot->path, sizeof(slot->path), "%s", path);
+		sb_write_end(slot);
 		atomic_store_explicit(
 		    &slot->state, SB_SENDING, memory_order_relaxed);
 	}
@@ -356,6 +399,107 @@ scoreboard_progress(struct sb_slot *slot, int64_t sent, int64_t now_ms)
 	/* Figures for a reader, ordering nothing: relaxed. */
 	atomic_store_explicit(&slot->sent, sent, memory_order_relaxed);
 	atomic_store_explicit(&slot->progress_ms, now_ms, memory_order_relaxed);
+	/* A rate sample a second: [0] is 1-2 s old, [1] under 1 s. */
+	if (now_ms -
+		atomic_load_explicit(&slot->mark_ms[1], memory_order_relaxed) >=
+	    1000) {
+		atomic_store_explicit(&slot->mark_ms[0],
+		    atomic_load_explicit(
+			&slot->mark_ms[1], memory_order_relaxed),
+		    memory_order_relaxed);
+		atomic_store_explicit(&slot->mark_sent[0],
+		    atomic_load_explicit(
+			&slot->mark_sent[1], memory_order_relaxed),
+		    memory_order_relaxed);
+		atomic_store_explicit(
+		    &slot->mark_ms[1], now_ms, memory_order_relaxed);
+		atomic_store_explicit(
+		    &slot->mark_sent[1], sent, memory_order_relaxed);
+	}
+}
+
+void
+scoreboard_describe(struct sb_slot *slot, const char *method, const char *range,
+    int status, int64_t total, int64_t limit_rate)
+{
+	if (method != NULL || range != NULL) {
+		sb_write_begin(slot);
+		if (method != NULL)
+			snprintf(
+			    slot->method, sizeof(slot->method), "%s", method);
+		if (range != NULL)
+			snprintf(slot->range, sizeof(slot->range), "%s", range);
+		sb_write_end(slot);
+	}
+	atomic_store_explicit(&slot->status, status, memory_order_relaxed);
+	atomic_store_explicit(&slot->total, total, memory_order_relaxed);
+	atomic_store_explicit(
+	    &slot->limit_rate, limit_rate, memory_order_relaxed);
+}
+
+void
+scoreboard_wait(struct sb_slot *slot, enum sb_wait w)
+{
+	atomic_store_explicit(&slot->wait, (int)w, memory_order_relaxed);
+}
+
+void
+scoreboard_first_byte(struct sb_slot *slot, int64_t now_ms)
+{
+	if (atomic_load_explicit(&slot->first_ms, memory_order_relaxed) == 0)
+		atomic_store_explicit(
+		    &slot->first_ms, now_ms, memory_order_relaxed);
+}
+
+void
+scoreboard_snapshot(
+    const struct sb_slot *slot, int64_t now_ms, struct sb_snapshot *out)
+{
+	unsigned s0, s1;
+	int64_t t0, b0;
+	int i;
+
+	out->torn = 1;
+	for (i = 0; i < SB_SNAPSHOT_TRIES; i++) {
+		s0 = atomic_load_explicit(&slot->seq, memory_order_acquire);
+		memcpy(out->client, slot->client, sizeof(out->client));
+		memcpy(out->path, slot->path, sizeof(out->path));
+		memcpy(out->method, slot->method, sizeof(out->method));
+		memcpy(out->range, slot->range, sizeof(out->range));
+		out->start_ms = slot->start_ms;
+		atomic_thread_fence(memory_order_acquire);
+		s1 = atomic_load_explicit(&slot->seq, memory_order_relaxed);
+		if (s0 == s1 && (s0 & 1) == 0) {
+			out->torn = 0;
+			break;
+		}
+	}
+	/* Torn or not, every string ends inside its array. */
+	out->client[sizeof(out->client) - 1] = '\0';
+	out->path[sizeof(out->path) - 1] = '\0';
+	out->method[sizeof(out->method) - 1] = '\0';
+	out->range[sizeof(out->range) - 1] = '\0';
+	out->pid = slot->pid;
+	out->gen = slot->gen;
+	out->requests = slot->requests;
+	out->state = (enum sb_state)atomic_load_explicit(
+	    &slot->state, memory_order_relaxed);
+	out->wait = (enum sb_wait)atomic_load_explicit(
+	    &slot->wait, memory_order_relaxed);
+	out->status = atomic_load_explicit(&slot->status, memory_order_relaxed);
+	out->sent = atomic_load_explicit(&slot->sent, memory_order_relaxed);
+	out->total = atomic_load_explicit(&slot->total, memory_order_relaxed);
+	out->limit_rate =
+	    atomic_load_explicit(&slot->limit_rate, memory_order_relaxed);
+	out->first_ms =
+	    atomic_load_explicit(&slot->first_ms, memory_order_relaxed);
+	out->progress_ms =
+	    atomic_load_explicit(&slot->progress_ms, memory_order_relaxed);
+	t0 = atomic_load_explicit(&slot->mark_ms[0], memory_order_relaxed);
+	b0 = atomic_load_explicit(&slot->mark_sent[0], memory_order_relaxed);
+	out->rate = now_ms > t0 && out->sent >= b0
+	    ? (out->sent - b0) * 1000 / (now_ms - t0)
+	    : 0;
 }
 
 void

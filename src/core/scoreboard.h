@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "bounds.h"
+#include "stats.h"
 
 /*
  * The scoreboard: one shared mapping (MAP_SHARED | MAP_ANONYMOUS,
@@ -23,7 +24,8 @@
  * the worker is ready or has stopped accepting.
  */
 #define SB_CLIENT_LEN 46 /* INET6_ADDRSTRLEN */
-/* SB_PATH_LEN, SB_BUCKETS, SB_PROCS, SB_PROBE: bounds.h */
+/* SB_PATH_LEN, SB_METHOD_LEN, SB_RANGE_LEN, SB_BUCKETS, SB_PROCS,
+ * SB_PROBE: bounds.h */
 
 enum sb_state {
 	SB_FREE,     /* no thread */
@@ -33,6 +35,18 @@ enum sb_state {
 	SB_RESERVED, /* held by the master for a worker being started */
 	SB_STARTING, /* a thread waiting for its worker to be ready */
 	SB_STOPPING, /* a thread of a worker that stopped accepting */
+};
+
+/* What a busy slot waits on (status page, slow log). */
+enum sb_wait {
+	SBW_NONE,
+	SBW_REQUEST, /* the rest of the request */
+	SBW_OPEN,    /* opening the file */
+	SBW_FILE,    /* reading the file */
+	SBW_SOCKET,  /* room in the socket to the web server */
+	SBW_PACE,    /* limit_rate: sleeping on purpose */
+	SBW_DRAIN,   /* the send queue to empty (end of the body) */
+	SBW_COUNT
 };
 
 /* What a worker tells the master (scoreboard_proc_set). */
@@ -64,6 +78,42 @@ struct sb_slot {
 	_Atomic int64_t progress_ms; /* last time bytes went out */
 	uint64_t requests;	     /* served by this slot's thread */
 	int retired;		     /* its worker stopped accepting */
+
+	/*
+	 * What a status page shows of the request, written by the owner.
+	 * The strings (client, path, method, range) change only while seq
+	 * is odd (a sequence lock: a reader copies them and retries if seq
+	 * moved, and never blocks the owner); the figures are relaxed
+	 * atomics, stored on their own.
+	 */
+	_Atomic unsigned seq;
+	char method[SB_METHOD_LEN];
+	char range[SB_RANGE_LEN];     /* the Range of a 206, truncated */
+	_Atomic int status;	      /* decided status, 0 before */
+	_Atomic int wait;	      /* enum sb_wait */
+	_Atomic int64_t total;	      /* body bytes to send, -1 unknown */
+	_Atomic int64_t limit_rate;   /* bytes per second, 0 none */
+	_Atomic int64_t first_ms;     /* first byte out, 0 before */
+	_Atomic int64_t mark_ms[2];   /* rate samples, a second apart: */
+	_Atomic int64_t mark_sent[2]; /* [0] older, [1] newer */
+};
+
+/* A consistent copy of a slot, for a reader (scoreboard_snapshot). */
+struct sb_snapshot {
+	pid_t pid;
+	int gen;
+	enum sb_state state;
+	enum sb_wait wait;
+	char client[SB_CLIENT_LEN];
+	char path[SB_PATH_LEN];
+	char method[SB_METHOD_LEN];
+	char range[SB_RANGE_LEN];
+	int status;
+	int64_t sent, total, limit_rate;
+	int64_t start_ms, first_ms, progress_ms; /* CLOCK_MONOTONIC */
+	int64_t rate;	   /* bytes per second over the last 1-2 s */
+	uint64_t requests; /* served by the slot's thread */
+	int torn;	   /* the strings changed under every try */
 };
 
 struct scoreboard;
@@ -79,6 +129,8 @@ struct scoreboard *scoreboard_create(size_t nslots);
 void scoreboard_destroy(struct scoreboard *sb);
 
 size_t scoreboard_nslots(const struct scoreboard *sb);
+/* The pool's counters, in the same shared mapping. */
+struct dl_stats *scoreboard_stats(struct scoreboard *sb);
 struct sb_slot *scoreboard_slot(struct scoreboard *sb, size_t i);
 
 /*
@@ -135,6 +187,24 @@ enum sb_gate scoreboard_admit_file(struct scoreboard *sb, struct sb_slot *slot,
  * now_ms. Written by the slot's thread only, without the lock.
  */
 void scoreboard_progress(struct sb_slot *slot, int64_t sent, int64_t now_ms);
+
+/*
+ * What the slot's request is, once known (any string may be NULL: kept
+ * as it was): method, the Range of a 206, its status, the body bytes
+ * to send (-1 unknown) and its limit_rate. Owner only, no lock.
+ */
+void scoreboard_describe(struct sb_slot *slot, const char *method,
+    const char *range, int status, int64_t total, int64_t limit_rate);
+/* What the slot's request waits on now. Owner only, no lock. */
+void scoreboard_wait(struct sb_slot *slot, enum sb_wait w);
+/* The first byte of the response went out at now_ms. Owner only. */
+void scoreboard_first_byte(struct sb_slot *slot, int64_t now_ms);
+/*
+ * Copies slot into out, with its current rate at now_ms. Takes no
+ * lock: the owner is never held up by a reader.
+ */
+void scoreboard_snapshot(
+    const struct sb_slot *slot, int64_t now_ms, struct sb_snapshot *out);
 
 /* Ends a request on slot: back to SB_IDLE (SB_STOPPING if retired). */
 void scoreboard_done(struct scoreboard *sb, struct sb_slot *slot);

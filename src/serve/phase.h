@@ -88,6 +88,14 @@ struct request {
 	struct pace pace;
 	off_t sent; /* body bytes of the file */
 
+	/* for the counters (stats.h) and the logs */
+	int reject;		/* enum stat_reject, -1: not refused */
+	int abort_why;		/* enum stat_abort, -1: not aborted */
+	int64_t ttfb_ms;	/* CLOCK_MONOTONIC of the first byte, 0 */
+	off_t body_len;		/* body bytes the answer promised, -1 */
+	bool offloaded;		/* answered by an offload header */
+	const char *request_id; /* the front end's request id, or NULL */
+
 	/* a verified signed link (access_sign), for CONTENT */
 	bool sign_ok;
 	struct sign_query sign;

@@ -27,6 +27,9 @@ request_init(struct request *r, const struct request_env *env,
 	r->buflen = buflen;
 	r->slot = slot;
 	r->fd = -1;
+	r->reject = -1;
+	r->abort_why = -1;
+	r->body_len = -1;
 	r->start_ms = scoreboard_now_ms();
 	r->method = fcgi_param(c, "REQUEST_METHOD");
 	r->path = fcgi_param(c, "PATH_INFO");
