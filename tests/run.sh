@@ -20,7 +20,8 @@ PKGS="build-essential autoconf automake libtool pkg-config
       libfcgi-dev libfcgi-bin libconfig-dev check media-types
       lighttpd nginx-light apache2 libapache2-mod-fcgid spawn-fcgi systemd
       curl aria2 wget python3 clang clang-format procps groff-base man-db
-      libssl-dev php-cli golang-go nodejs"
+      libssl-dev php-cli golang-go nodejs chromium prometheus
+      libapache2-mod-xsendfile fonts-dejavu-core"
 
 as_root() {
 	"$@"
