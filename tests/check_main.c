@@ -22,6 +22,7 @@ static Suite *(*const suites[])(void) = {
     suite_disposition,
     suite_multipart,
     suite_client,
+    suite_escape,
     suite_outq,
     suite_log,
     suite_accesslog,

@@ -25,6 +25,7 @@ Suite *suite_cond(void);
 Suite *suite_disposition(void);
 Suite *suite_fcgi(void);
 Suite *suite_client(void);
+Suite *suite_escape(void);
 Suite *suite_outq(void);
 Suite *suite_log(void);
 Suite *suite_multipart(void);
