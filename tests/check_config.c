@@ -167,6 +167,14 @@ START_TEST(test_defaults)
 	ck_assert_int_eq(c.max_duration, 0);
 	ck_assert_str_eq(c.error_log, "syslog");
 	ck_assert_ptr_null(c.access_log);
+	ck_assert_ptr_null(c.status_path);
+	ck_assert_ptr_null(c.metrics_path);
+	ck_assert_ptr_null(c.ping_path);
+	ck_assert_str_eq(c.ping_response, "pong");
+	/* loopback only: 127.0.0.0/8 and ::1 */
+	ck_assert_uint_eq(c.nstatus_allowed, 2);
+	ck_assert_int_eq(c.status_allowed[0].prefix, 8);
+	ck_assert_int_eq(c.status_allowed[1].prefix, 128);
 	free(rep);
 	config_free(&c);
 }
@@ -236,7 +244,12 @@ START_TEST(test_every_key)
 		      "min_rate_window = 30;\n"
 		      "max_duration = 3600;\n"
 		      "error_log = \"stderr\";\n"
-		      "access_log = \"$D/access.log\";\n",
+		      "access_log = \"$D/access.log\";\n"
+		      "status_path = \"/_status\";\n"
+		      "metrics_path = \"/_metrics\";\n"
+		      "ping_path = \"/_ping\";\n"
+		      "ping_response = \"ok\";\n"
+		      "status_allowed = [ \"192.0.2.0/24\" ];\n",
 		&c, &rep),
 	    0);
 	ck_assert_str_eq(rep, "");
@@ -269,6 +282,13 @@ START_TEST(test_every_key)
 	ck_assert_uint_eq(c.nallowed_peers, 3);
 	ck_assert_int_eq(c.allowed_peers[0].prefix, 8);
 	ck_assert_int_eq(c.allowed_peers[2].prefix, 32);
+	ck_assert_str_eq(c.status_path, "/_status");
+	ck_assert_str_eq(c.metrics_path, "/_metrics");
+	ck_assert_str_eq(c.ping_path, "/_ping");
+	ck_assert_str_eq(c.ping_response, "ok");
+	/* its own list: allowed_peers is left as set above */
+	ck_assert_uint_eq(c.nstatus_allowed, 1);
+	ck_assert_int_eq(c.status_allowed[0].prefix, 24);
 	ck_assert_int_eq(c.max_clients_per_ip, 4);
 	ck_assert_int_eq(c.max_conns_per_file_per_ip, 16);
 	ck_assert_int_eq(c.rate_per_ip, 10);
@@ -565,6 +585,28 @@ static const struct {
     {"root = \"$D\";\nallowed_peers = [ \"10.0.0.0/33\" ];\n", 2,
 	"allowed_peers entries must be addresses or networks such as "
 	"\"10.0.0.0/8\""},
+    /* monitoring (dlfcgi.conf(5) status_path ... status_allowed) */
+    {"root = \"$D\";\nstatus_allowed = [ \"localhost\" ];\n", 2,
+	"status_allowed entries must be addresses or networks such as "
+	"\"10.0.0.0/8\""},
+    {"root = \"$D\";\nstatus_allowed = \"::1\";\n", 2,
+	"status_allowed must be a list of strings"},
+    {"root = \"$D\";\nstatus_path = \"_status\";\n", 2,
+	"status_path must be a path such as \"/_status\" of 2 to 255 "
+	"characters"},
+    {"root = \"$D\";\nmetrics_path = \"/\";\n", 2,
+	"metrics_path must be a path such as \"/_status\" of 2 to 255 "
+	"characters"},
+    {"root = \"$D\";\nping_path = \"/a b\";\n", 2,
+	"ping_path must be visible ASCII without '%' or '?'"},
+    {"root = \"$D\";\nping_path = \"/ping?x\";\n", 2,
+	"ping_path must be visible ASCII without '%' or '?'"},
+    {"root = \"$D\";\nstatus_path = 1;\n", 2, "status_path must be a string"},
+    {"root = \"$D\";\nping_response = \"a\\nb\";\n", 2,
+	"ping_response must be printable ASCII on one line"},
+    {"root = \"$D\";\nstatus_path = \"/s\";\nping_path = \"/s\";\n", 0,
+	"status_path and ping_path are both \"/s\": each page needs its own "
+	"path"},
     /* root */
     {"threads = 2;\n", 0, "root is not set (the directory to serve)"},
     {"", 0, "root is not set (the directory to serve)"},

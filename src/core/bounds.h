@@ -44,6 +44,24 @@
 
 #define DL_DISPOSITION_DEFAULT "none"
 #define DL_ERROR_LOG_DEFAULT "syslog"
+/*
+ * slowlog_ttfb: the first byte of a file needs an open and one read;
+ * seconds of that is a storage problem, not a slow client. 5 s.
+ */
+#define DL_SLOWLOG_TTFB_DEFAULT 5
+/*
+ * slowlog_stall: half of send_timeout's default (60 s), so that a
+ * stalled download is in the slow log before send_timeout cuts it.
+ */
+#define DL_SLOWLOG_STALL_DEFAULT 30
+/*
+ * request_id_param: the FastCGI parameter of the front end's request
+ * id: an X-Request-ID header arrives as HTTP_X_REQUEST_ID, and nginx
+ * sets it with fastcgi_param HTTP_X_REQUEST_ID $request_id. A name of
+ * at most 64 bytes of [A-Za-z0-9_].
+ */
+#define DL_REQUEST_ID_PARAM_DEFAULT "HTTP_X_REQUEST_ID"
+#define DL_REQUEST_ID_PARAM_MAX 64
 
 #define DL_WORKERS_DEFAULT 2
 #define DL_WORKERS_MAX 256
@@ -65,6 +83,19 @@
 #define DL_MIN_RATE_WINDOW_DEFAULT 60
 /* Entries of allowed_peers. */
 #define DL_PEERS_MAX 64
+/* status_allowed when not set: loopback only (an initializer). */
+#define DL_STATUS_ALLOWED_DEFAULT    \
+	{                            \
+		"127.0.0.0/8", "::1" \
+	}
+/*
+ * status_path, metrics_path, ping_path: compared whole with PATH_INFO,
+ * which is at most DL_PATH_MAX; 255 is ample for a fixed name.
+ */
+#define DL_ADMIN_PATH_MAX 255
+/* ping_response: the body of the 200, a short word ("pong"). */
+#define DL_PING_RESPONSE_DEFAULT "pong"
+#define DL_PING_RESPONSE_MAX 255
 /* Largest limit_rate and min_rate, bytes/s (1 TiB/s): no overflow. */
 #define DL_RATE_MAX (1LL << 40)
 /* Seconds a client is told to wait (Retry-After) after a 503. */

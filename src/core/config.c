@@ -8,6 +8,7 @@
 
 #include <sys/stat.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -61,6 +62,13 @@ static const char *check_user(const char *, const char *, char *, size_t);
 static const char *check_group(const char *, const char *, char *, size_t);
 static const char *check_log(const char *, const char *, char *, size_t);
 static const char *check_path(const char *, const char *, char *, size_t);
+static const char *check_log_format(
+    const char *, const char *, char *, size_t);
+static const char *check_param_name(
+    const char *, const char *, char *, size_t);
+static const char *check_admin_path(const char *, const char *, char *, size_t);
+static const char *check_ping_response(
+    const char *, const char *, char *, size_t);
 static void conf_error(FILE *, const char *, const config_setting_t *,
     const char *, ...) __attribute__((format(printf, 4, 5)));
 
@@ -118,8 +126,21 @@ static const struct conf_key conf_keys[] = {
     {"sign_status", CONF_INT, OFF(sign_status), 400, 599, NULL},
     {"sign_ip_prefix4", CONF_INT, OFF(sign_ip_prefix4), 1, 32, NULL},
     {"sign_ip_prefix6", CONF_INT, OFF(sign_ip_prefix6), 1, 128, NULL},
+    {"status_path", CONF_STRING, OFF(status_path), 0, 0, check_admin_path},
+    {"metrics_path", CONF_STRING, OFF(metrics_path), 0, 0, check_admin_path},
+    {"ping_path", CONF_STRING, OFF(ping_path), 0, 0, check_admin_path},
+    {"ping_response", CONF_STRING, OFF(ping_response), 0, 0,
+	check_ping_response},
+    {"status_allowed", CONF_PEERS, OFF(status_allowed), 0, DL_PEERS_MAX, NULL},
     {"error_log", CONF_STRING, OFF(error_log), 0, 0, check_log},
     {"access_log", CONF_STRING, OFF(access_log), 0, 0, check_path},
+    {"access_log_format", CONF_STRING, OFF(access_log_format), 0, 0,
+	check_log_format},
+    {"slowlog", CONF_STRING, OFF(slowlog), 0, 0, check_path},
+    {"slowlog_ttfb", CONF_INT, OFF(slowlog_ttfb), 0, DL_TIMEOUT_MAX, NULL},
+    {"slowlog_stall", CONF_INT, OFF(slowlog_stall), 0, DL_TIMEOUT_MAX, NULL},
+    {"request_id_param", CONF_STRING, OFF(request_id_param), 0, 0,
+	check_param_name},
 };
 #undef OFF
 
@@ -137,10 +158,13 @@ void
 config_defaults(struct dl_config *cfg)
 {
 	static const char *const peers[] = DL_ALLOWED_PEERS_DEFAULT;
+	static const char *const admins[] = DL_STATUS_ALLOWED_DEFAULT;
 	size_t i;
 
 	_Static_assert(sizeof(peers) / sizeof(peers[0]) <= DL_PEERS_MAX,
 	    "DL_ALLOWED_PEERS_DEFAULT fits allowed_peers");
+	_Static_assert(sizeof(admins) / sizeof(admins[0]) <= DL_PEERS_MAX,
+	    "DL_STATUS_ALLOWED_DEFAULT fits status_allowed");
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->threads = DL_THREADS_DEFAULT;
@@ -172,6 +196,14 @@ config_defaults(struct dl_config *cfg)
 	cfg->sign_ip_prefix4 = DL_SIGN_IP_PREFIX4_DEFAULT;
 	cfg->sign_ip_prefix6 = DL_SIGN_IP_PREFIX6_DEFAULT;
 	cfg->error_log = xstrdup(DL_ERROR_LOG_DEFAULT);
+	cfg->access_log_format = xstrdup("text");
+	cfg->slowlog_ttfb = DL_SLOWLOG_TTFB_DEFAULT;
+	cfg->slowlog_stall = DL_SLOWLOG_STALL_DEFAULT;
+	cfg->request_id_param = xstrdup(DL_REQUEST_ID_PARAM_DEFAULT);
+	cfg->ping_response = xstrdup(DL_PING_RESPONSE_DEFAULT);
+	for (i = 0; i < sizeof(admins) / sizeof(admins[0]); i++)
+		if (peer_parse(admins[i], &cfg->status_allowed[i]) == 0)
+			cfg->nstatus_allowed++;
 }
 
 bool
@@ -222,6 +254,13 @@ config_free(struct dl_config *cfg)
 	free(cfg->group);
 	free(cfg->error_log);
 	free(cfg->access_log);
+	free(cfg->access_log_format);
+	free(cfg->slowlog);
+	free(cfg->request_id_param);
+	free(cfg->status_path);
+	free(cfg->metrics_path);
+	free(cfg->ping_path);
+	free(cfg->ping_response);
 	for (i = 0; i < cfg->nsign_paths; i++)
 		free(cfg->sign_paths[i]);
 	signkeys_clear(&cfg->sign_keys);
@@ -413,6 +452,82 @@ check_path(const char *key, const char *v, char *buf, size_t len)
 	return check_log_file(key, v, buf, len);
 }
 
+/*
+ * status_path, metrics_path, ping_path: a PATH_INFO compared whole, so
+ * "/" and then visible ASCII only (no space, no control, nothing that
+ * a web server would have decoded differently: no '%').
+ */
+static const char *
+check_admin_path(const char *key, const char *v, char *buf, size_t len)
+{
+	const unsigned char *p;
+
+	if (v[0] != '/' || v[1] == '\0' || strlen(v) > DL_ADMIN_PATH_MAX) {
+		snprintf(buf, len,
+		    "%s must be a path such as \"/_status\" of 2 to %d "
+		    "characters",
+		    key, DL_ADMIN_PATH_MAX);
+		return buf;
+	}
+	for (p = (const unsigned char *)v; *p != '\0'; p++)
+		if (*p <= 0x20 || *p >= 0x7f || *p == '%' || *p == '?') {
+			snprintf(buf, len,
+			    "%s must be visible ASCII without '%%' or '?'",
+			    key);
+			return buf;
+		}
+	return NULL;
+}
+
+/* ping_response: the body of a 200, printable ASCII, one line. */
+static const char *
+check_ping_response(const char *key, const char *v, char *buf, size_t len)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)v; *p != '\0'; p++)
+		if (*p < 0x20 || *p >= 0x7f) {
+			snprintf(buf, len,
+			    "%s must be printable ASCII on one line", key);
+			return buf;
+		}
+	if (strlen(v) > DL_PING_RESPONSE_MAX) {
+		snprintf(buf, len, "%s must be at most %d characters", key,
+		    DL_PING_RESPONSE_MAX);
+		return buf;
+	}
+	return NULL;
+}
+
+/* access_log_format: "text" or "json". */
+static const char *
+check_log_format(const char *key, const char *v, char *buf, size_t len)
+{
+	if (strcmp(v, "text") == 0 || strcmp(v, "json") == 0)
+		return NULL;
+	snprintf(buf, len, "%s must be \"text\" or \"json\", not \"%s\"", key,
+	    v);
+	return buf;
+}
+
+/* request_id_param: a FastCGI parameter name, [A-Za-z0-9_]. */
+static const char *
+check_param_name(const char *key, const char *v, char *buf, size_t len)
+{
+	size_t i, n = strlen(v);
+
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)v[i]) && v[i] != '_')
+			break;
+	if (n > 0 && n <= DL_REQUEST_ID_PARAM_MAX && i == n)
+		return NULL;
+	snprintf(buf, len,
+	    "%s must be a parameter name of 1 to %d letters, digits or "
+	    "'_' (as HTTP_X_REQUEST_ID)",
+	    key, DL_REQUEST_ID_PARAM_MAX);
+	return buf;
+}
+
 /* "syslog", "stderr" or an absolute path. */
 static const char *
 check_log(const char *key, const char *v, char *buf, size_t len)
@@ -429,11 +544,17 @@ check_log(const char *key, const char *v, char *buf, size_t len)
 	return check_log_file(key, v, buf, len);
 }
 
-/* allowed_peers = [ "127.0.0.1", "10.0.0.0/8", ... ]; */
+/* allowed_peers = [ "127.0.0.1", "10.0.0.0/8", ... ]; (status_allowed) */
 static int
-conf_peers(
-    const char *key, config_setting_t *s, struct dl_config *cfg, FILE *errfp)
+conf_peers(const struct conf_key *k, config_setting_t *s, struct dl_config *cfg,
+    FILE *errfp)
 {
+	const char *key = k->name;
+	struct peer_net *nets =
+	    (struct peer_net *)(void *)((char *)cfg + k->offset);
+	size_t *count = k->offset == offsetof(struct dl_config, status_allowed)
+	    ? &cfg->nstatus_allowed
+	    : &cfg->nallowed_peers;
 	config_setting_t *e;
 	int i, n = config_setting_length(s), errors = 0;
 
@@ -442,12 +563,12 @@ conf_peers(
 		    key, n, DL_PEERS_MAX);
 		return 1;
 	}
-	cfg->nallowed_peers = 0;
+	*count = 0;
 	for (i = 0; i < n; i++) {
 		e = config_setting_get_elem(s, i);
 		if (config_setting_type(e) != CONFIG_TYPE_STRING ||
-		    peer_parse(config_setting_get_string(e),
-			&cfg->allowed_peers[cfg->nallowed_peers]) == -1) {
+		    peer_parse(config_setting_get_string(e), &nets[*count]) ==
+			-1) {
 			conf_error(errfp, cfg->file, e,
 			    "%s entries must be addresses or networks such as "
 			    "\"10.0.0.0/8\"",
@@ -455,7 +576,7 @@ conf_peers(
 			errors++;
 			continue;
 		}
-		cfg->nallowed_peers++;
+		(*count)++;
 	}
 	return errors;
 }
@@ -626,7 +747,7 @@ conf_apply(const struct conf_key *k, config_setting_t *s, struct dl_config *cfg,
 	case CONF_PEERS:
 		if (t != CONFIG_TYPE_ARRAY && t != CONFIG_TYPE_LIST)
 			break;
-		return conf_peers(k->name, s, cfg, errfp);
+		return conf_peers(k, s, cfg, errfp);
 	case CONF_PATHS:
 		if (t != CONFIG_TYPE_ARRAY && t != CONFIG_TYPE_LIST)
 			break;
@@ -656,6 +777,27 @@ conf_apply(const struct conf_key *k, config_setting_t *s, struct dl_config *cfg,
 	conf_error(errfp, cfg->file, s, "%s must be %s", k->name,
 	    conf_type_name(k->type));
 	return 1;
+}
+
+/* status_path, metrics_path and ping_path name three different pages. */
+static int
+conf_admin_paths(const struct dl_config *cfg, const char *file, FILE *errfp)
+{
+	const char *p[] = {cfg->status_path, cfg->metrics_path, cfg->ping_path};
+	const char *name[] = {"status_path", "metrics_path", "ping_path"};
+	int i, j, errors = 0;
+
+	for (i = 0; i < 3; i++)
+		for (j = i + 1; j < 3; j++)
+			if (p[i] != NULL && p[j] != NULL &&
+			    strcmp(p[i], p[j]) == 0) {
+				conf_error(errfp, file, NULL,
+				    "%s and %s are both \"%s\": each page "
+				    "needs its own path",
+				    name[i], name[j], p[i]);
+				errors++;
+			}
+	return errors;
 }
 
 int
@@ -722,9 +864,11 @@ config_load(const char *file, struct dl_config *cfg, FILE *errfp)
 		    "names no key: no link could be verified");
 		errors++;
 	}
+	errors += conf_admin_paths(cfg, file, errfp);
 	cfg->listen_mode_bits = (unsigned)strtoul(cfg->listen_mode, NULL, 8);
 	if (cfg->max_clients_per_ip == DL_MAX_CLIENTS_PER_IP_AUTO)
 		cfg->max_clients_per_ip = config_fair_share(cfg);
+	cfg->access_log_json = strcmp(cfg->access_log_format, "json") == 0;
 	if (strcmp(cfg->disposition, "attachment") == 0)
 		cfg->disposition_type = DISPOSITION_ATTACHMENT;
 	else if (strcmp(cfg->disposition, "inline") == 0)

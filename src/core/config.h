@@ -68,8 +68,22 @@ struct dl_config {
 	int sign_status;	   /* the answer to every failure */
 	int sign_ip_prefix4, sign_ip_prefix6; /* bits compared by ip= */
 
+	/* monitoring (dlfcgi(8) MONITORING); NULL paths are off */
+	char *status_path;   /* PATH_INFO of the status page */
+	char *metrics_path;  /* PATH_INFO of the metrics */
+	char *ping_path;     /* PATH_INFO of the health check */
+	char *ping_response; /* body of its 200 */
+	struct peer_net status_allowed[DL_PEERS_MAX];
+	size_t nstatus_allowed;
+
 	char *error_log;  /* "syslog", "stderr" or a file */
 	char *access_log; /* a file, or NULL for none */
+	char *access_log_format; /* "text" or "json" */
+	bool access_log_json;	 /* access_log_format is "json" */
+	char *slowlog;		 /* a file, or NULL for none */
+	int slowlog_ttfb;	 /* seconds to the first byte; 0 off */
+	int slowlog_stall;	 /* seconds without progress; 0 off */
+	char *request_id_param;	 /* FastCGI parameter of the request id */
 };
 
 /* Fills cfg with the built-in defaults; strings are allocated. */
