@@ -240,6 +240,16 @@ fcgi_parse(struct fcgi_conn *c)
 	return 0;
 }
 
+/* A connection dropped before it became a request: counted as read. */
+static void
+fcgi_count_drop(struct fcgi_conn *c, enum stat_reject why)
+{
+	if (c->stats == NULL)
+		return;
+	stats_add(&c->stats->accepted, 1);
+	stats_add(&c->stats->rejected[why], 1);
+}
+
 /*
  * Reads the whole request (up to the end of FCGI_STDIN) within
  * request_timeout seconds, feeding it to the guard as it arrives, then
@@ -320,6 +330,7 @@ fcgi_read_request(struct fcgi_conn *c, int fd, unsigned char *buf,
 	return 0;
 drop:
 	log_info("dropped a FastCGI connection: %s", why);
+	fcgi_count_drop(c, STAT_REJ_MALFORMED);
 	return -1;
 }
 
@@ -429,6 +440,7 @@ fcgi_accept(struct fcgi_conn *c, int listen_fd, const atomic_bool *stop,
 		log_warnx("refused a FastCGI connection from %s: not in "
 			  "allowed_peers",
 		    who);
+		fcgi_count_drop(c, STAT_REJ_PEER);
 		close(fd);
 		return 0;
 	}

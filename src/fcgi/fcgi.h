@@ -12,6 +12,7 @@
 
 #include "config.h"
 #include "fcgi_guard.h"
+#include "stats.h"
 
 /*
  * One FastCGI connection carrying one request. dlfcgi accepts the
@@ -41,6 +42,8 @@ struct fcgi_conn {
 	 */
 	int refuse_status;
 	const char *refuse_reason;
+	/* fcgi_accept() counts dropped connections here; NULL: not */
+	struct dl_stats *stats;
 };
 
 /* Once per process, before any thread uses libfcgi. Returns 0 or -1. */

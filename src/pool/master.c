@@ -22,6 +22,7 @@
 
 #include "accesslog.h"
 #include "bounds.h"
+#include "count.h"
 #include "listen.h"
 #include "log.h"
 #include "master.h"
@@ -109,6 +110,22 @@ master_signal_children(const struct master *m, int sig, int gen)
 		    (gen < 0 || m->children[i].gen == gen) &&
 		    kill(m->children[i].pid, sig) == -1 && errno != ESRCH)
 			log_warn("kill %d", (int)m->children[i].pid);
+}
+
+/* The shared counters (stats.h): they outlive workers and reloads. */
+static void
+master_count_restart(struct master *m, enum stat_restart why, int n)
+{
+	stats_add(&scoreboard_stats(m->sb)->restarts[why], (uint64_t)n);
+}
+
+static void
+master_count_reload(struct master *m, bool ok)
+{
+	struct dl_stats *s = scoreboard_stats(m->sb);
+
+	stats_add(ok ? &s->reloads_ok : &s->reloads_failed, 1);
+	atomic_store_explicit(&s->generation, m->cur.id, memory_order_relaxed);
 }
 
 /* The back-off after n failures in a row (bounds.h: MASTER_BACKOFF_*). */
@@ -265,6 +282,7 @@ master_abort(struct master *m, const char *why)
 	int i;
 
 	m->reload_failures++;
+	master_count_reload(m, false);
 	log_warnx("reload failed: %s; generation %d stopped, generation %d "
 		  "serves on with the previous configuration (%lu failed "
 		  "reload%s)",
@@ -286,8 +304,13 @@ master_abort(struct master *m, const char *why)
 static void
 master_commit(struct master *m)
 {
-	int old = m->cur.id;
+	int i, old = m->cur.id, replaced = 0;
 
+	for (i = 0; i < MASTER_CHILDREN_MAX; i++)
+		if (m->children[i].pid != 0 && m->children[i].gen == old &&
+		    !m->children[i].retired)
+			replaced++;
+	master_count_restart(m, STAT_RESTART_RELOAD, replaced);
 	master_signal_children(m, SIGTERM, old);
 	generation_free(&m->cur);
 	m->cur = m->next;
@@ -299,6 +322,7 @@ master_commit(struct master *m)
 	m->fork_streak = 0;
 	m->respawn_at = 0;
 	m->reloads++;
+	master_count_reload(m, true);
 	log_info("reloaded %s: generation %d, %d workers x %d threads, is "
 		 "ready; generation %d drains",
 	    m->config_file, m->cur.id, m->cur.cfg.workers, m->cur.cfg.threads,
@@ -343,6 +367,9 @@ master_reap(struct master *m)
 			c->pid = 0;
 			continue;
 		}
+		master_count_restart(m,
+		    WIFSIGNALED(st) ? STAT_RESTART_CRASH : STAT_RESTART_EXIT,
+		    1);
 		snprintf(how + strlen(how), sizeof(how) - strlen(how),
 		    " (%zu slots reclaimed)", n);
 		master_replace(m, c, failed, how);
@@ -380,11 +407,17 @@ master_scan(struct master *m)
 			    "generation was ready",
 			    (int)c->pid, st == SBP_FAILED ? " (failed)" : "");
 			master_abort(m, why);
-		} else if (c->gen == m->cur.id && !m->stopping)
+		} else if (c->gen == m->cur.id && !m->stopping) {
+			/* not told to stop: max_requests, or a failure */
+			master_count_restart(m,
+			    st == SBP_FAILED ? STAT_RESTART_EXIT
+					     : STAT_RESTART_MAX_REQUESTS,
+			    1);
 			master_replace(m, c, st == SBP_FAILED,
 			    st == SBP_FAILED
 				? "failed and stopped accepting"
 				: "stopped accepting, its requests finish");
+		}
 	}
 }
 
@@ -489,6 +522,7 @@ master_reload(struct master *m)
 		log_warnx("reload: %d error(s) in %s; still serving the "
 			  "previous configuration",
 		    errors, m->config_file);
+		master_count_reload(m, false);
 		free(report);
 		return;
 	}
@@ -521,6 +555,7 @@ master_reload(struct master *m)
 				  "bigger pool); still serving the previous "
 				  "configuration",
 			    need, avail, scoreboard_nslots(m->sb));
+		master_count_reload(m, false);
 		generation_free(&ng);
 		return;
 	}
@@ -585,6 +620,8 @@ master_run(struct master *m)
 	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		sigdelset(&waitset, sigs[i]);
 
+	atomic_store_explicit(&scoreboard_stats(m->sb)->generation, m->cur.id,
+	    memory_order_relaxed);
 	log_info("dlfcgi %s: %d workers x %d threads", PACKAGE_VERSION,
 	    m->cur.cfg.workers, m->cur.cfg.threads);
 	for (;;) {
@@ -619,6 +656,7 @@ master_run(struct master *m)
 					  "killing %d workers",
 				    m->cur.cfg.shutdown_timeout,
 				    master_alive(m, -1));
+				count_shutdown(m->sb, 0);
 				master_signal_children(m, SIGKILL, -1);
 				m->deadline = 0;
 			}
@@ -626,6 +664,7 @@ master_run(struct master *m)
 		if (m_quit) {
 			m_quit = 0;
 			log_info("SIGQUIT: stopping now");
+			count_shutdown(m->sb, 0);
 			master_signal_children(m, SIGKILL, -1);
 			m->stopping = true;
 			m->deadline = 0;

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "accesslog.h"
+#include "count.h"
 #include "fcgi.h"
 #include "bounds.h"
 #include "listen.h"
@@ -260,8 +261,11 @@ worker_signals(void *arg)
 			break;
 		case SIGQUIT:
 			log_info("SIGQUIT: stopping now");
-			if (w->proc < 0)
+			/* with a master, it counts what its kill cuts */
+			if (w->proc < 0) {
+				count_shutdown(w->env->sb, getpid());
 				listen_unlink_created();
+			}
 			_exit(0);
 		case SIGUSR1:
 			/* Logged, so that a rotation can tell it took effect. */
@@ -281,6 +285,7 @@ worker_thread_init(struct worker_thread *t, struct worker *w, size_t buflen)
 	t->w = w;
 	t->buflen = buflen;
 	fcgi_conn_init(&t->conn);
+	t->conn.stats = scoreboard_stats(w->env->sb);
 	if ((t->buf = malloc(buflen)) == NULL) {
 		log_warn("malloc %zu bytes", buflen);
 		return -1;

@@ -44,6 +44,7 @@ access_sign_phase(struct request *r)
 	}
 	r->status = cfg->sign_status;
 	r->reason = sign_result_reason(res);
+	r->reject = STAT_REJ_SIGNATURE;
 	r->retry_after = 0;
 	return PHASE_ANSWER;
 }

@@ -13,6 +13,9 @@ admit_refused(struct request *r)
 		return PHASE_GO_ON;
 	r->status = r->c->refuse_status;
 	r->reason = r->c->refuse_reason;
+	r->reject = r->status == 431 ? STAT_REJ_PARAMS
+	    : r->status == 413	     ? STAT_REJ_BODY
+				     : STAT_REJ_NOMEM;
 	r->retry_after = DL_RETRY_AFTER;
 	return PHASE_ANSWER;
 }
@@ -31,10 +34,12 @@ admit_limits(struct request *r)
 		r->status = 503;
 		r->retry_after = DL_RETRY_AFTER;
 		r->reason = "max_clients_per_ip reached";
+		r->reject = STAT_REJ_CLIENT_SLOTS;
 		return PHASE_ANSWER;
 	case SB_GATE_RATE:
 		r->status = 429;
 		r->reason = "rate_per_ip exceeded";
+		r->reject = STAT_REJ_RATE;
 		return PHASE_ANSWER;
 	}
 	return PHASE_GO_ON;

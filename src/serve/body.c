@@ -14,6 +14,7 @@
 
 #include "accesslog.h"
 #include "body.h"
+#include "count.h"
 #include "log.h"
 #include "outq.h"
 
@@ -35,6 +36,25 @@ body_unchanged(int fd, const struct stat *st)
 	    (now.st_nlink != st->st_nlink ||
 		(now.st_ctim.tv_sec == st->st_ctim.tv_sec &&
 		    now.st_ctim.tv_nsec == st->st_ctim.tv_nsec));
+}
+
+/* Body bytes that left: counted at once, so a long download shows. */
+static void
+body_count(struct body *b, off_t n)
+{
+	if (b->stats != NULL)
+		stats_add(&b->stats->sent_bytes, (uint64_t)n);
+}
+
+/* pace_step() refused: max_duration if its deadline passed, or min_rate. */
+static void
+body_pace_abort(struct body *b)
+{
+	int64_t end = pace_deadline(b->pace);
+
+	b->abort_why = end > 0 && scoreboard_now_ms() >= end
+	    ? STAT_ABT_MAX_DURATION
+	    : STAT_ABT_MIN_RATE;
 }
 
 /*
@@ -82,11 +102,15 @@ body_copy(struct body *b, off_t off, off_t len)
 		off += n;
 		len -= n;
 		b->sent += n;
-		if (pace_step(b->pace, b->sent, &b->why) == -1)
+		body_count(b, n);
+		if (pace_step(b->pace, b->sent, &b->why) == -1) {
+			body_pace_abort(b);
 			return -1;
+		}
 	}
 	return 0;
 fail:
+	b->abort_why = (int)count_abort_errno(errno);
 	switch (errno) {
 	case ENODATA:
 		b->why = "file shrank during transfer";
@@ -144,11 +168,14 @@ body_send(struct body *b, const struct decide_plan *pl)
 				return -1;
 		} else if (fcgi_write(b->c, p.lit, (size_t)p.len) == -1) {
 			b->why = "web server closed the connection";
+			b->abort_why = (int)count_abort_errno(errno);
 			return -1;
-		}
+		} else
+			body_count(b, p.len);
 	}
 	if (rc == -1) {
 		b->why = "web server closed the connection";
+		b->abort_why = STAT_ABT_IO_ERROR;
 		return -1;
 	}
 	return 0;
@@ -175,18 +202,22 @@ body_settle(struct body *b)
 			break;
 		case OUTQ_STALLED:
 			b->why = "send_timeout expired";
+			b->abort_why = STAT_ABT_SEND_TIMEOUT;
 			return -1;
 		case OUTQ_DEADLINE:
 			b->why = "max_duration reached";
+			b->abort_why = STAT_ABT_MAX_DURATION;
 			return -1;
 		case OUTQ_ERROR:
 			log_warn("ioctl SIOCOUTQ");
 			b->why = "read or write error";
+			b->abort_why = STAT_ABT_IO_ERROR;
 			return -1;
 		}
 	}
 	if (!body_unchanged(b->fd, b->st)) {
 		b->why = "file changed during transfer";
+		b->abort_why = STAT_ABT_FILE_CHANGED;
 		return -1;
 	}
 	return 0;

@@ -11,6 +11,7 @@
 #include "decide.h"
 #include "fcgi.h"
 #include "pace.h"
+#include "stats.h"
 
 /* One body on its way: the file, the buffer, the pacing, the count. */
 struct body {
@@ -22,9 +23,11 @@ struct body {
 	size_t buflen;	       /* at least MULTIPART_HEADER_MAX */
 	bool sendfile;	       /* the configuration allows zero-copy */
 	struct pace *pace;
-	bool zerocopy;	 /* set by body_send: it went by sendfile(2) */
-	off_t sent;	 /* the file's bytes sent */
-	const char *why; /* set when it fails */
+	struct dl_stats *stats; /* sent_bytes counted as they leave, or NULL */
+	bool zerocopy;		/* set by body_send: it went by sendfile(2) */
+	off_t sent;		/* the file's bytes sent */
+	const char *why;	/* set when it fails */
+	int abort_why;		/* and its enum stat_abort */
 };
 
 /*

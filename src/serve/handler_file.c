@@ -16,6 +16,7 @@
 
 #include "accesslog.h"
 #include "body.h"
+#include "count.h"
 #include "handler_file.h"
 #include "log.h"
 #include "mime.h"
@@ -108,6 +109,7 @@ handler_file_open(struct request *r)
 		/* the same answer as any other failed link */
 		status = cfg->sign_status;
 		r->reason = sign_result_reason(sr);
+		r->reject = STAT_REJ_SIGNATURE;
 	} else if (pr == PATH_ERROR) {
 		log_warn(
 		    "open %s", accesslog_escape(r->path, esc, sizeof(esc)));
@@ -116,6 +118,7 @@ handler_file_open(struct request *r)
 		/* a lease being broken: the holder has lease-break-time */
 		r->retry_after = DL_RETRY_AFTER;
 		r->reason = "file busy (a lease): open would block";
+		r->reject = STAT_REJ_PATH_BUSY;
 	}
 	return status == 200 ? 0 : status;
 }
@@ -146,6 +149,7 @@ handler_file_content(struct request *r)
 		r->status = 503;
 		r->retry_after = DL_RETRY_AFTER;
 		r->reason = "max_conns_per_file_per_ip reached";
+		r->reject = STAT_REJ_FILE_SLOTS;
 		return PHASE_ANSWER;
 	}
 	r->dcfg.type = mime_lookup(r->env->mime, r->path, cfg->default_type);
@@ -181,6 +185,8 @@ handler_file_respond(struct request *r)
 	    .buflen = r->buflen,
 	    .sendfile = r->env->cfg->sendfile,
 	    .pace = &r->pace,
+	    .stats = scoreboard_stats(r->env->sb),
+	    .abort_why = -1,
 	};
 	enum phase_rc rc = PHASE_DONE;
 
@@ -188,12 +194,14 @@ handler_file_respond(struct request *r)
 		return PHASE_GO_ON;
 	if (fcgi_write(r->c, r->hdr, r->hdrlen) == -1) {
 		r->reason = "could not send headers";
+		r->abort_why = (int)count_abort_errno(errno);
 		return PHASE_ABORT;
 	}
 	if (body_send(&b, pl) == -1 ||
 	    ((pl->status == 200 || pl->status == 206) && !pl->head &&
 		body_settle(&b) == -1)) {
 		r->reason = b.why;
+		r->abort_why = b.abort_why;
 		rc = PHASE_ABORT;
 	}
 	r->sent = b.sent;

@@ -9,6 +9,7 @@
 
 #include "access_sign.h"
 #include "admit.h"
+#include "count.h"
 #include "handler_file.h"
 #include "log.h"
 #include "phase.h"
@@ -38,6 +39,7 @@ static const struct phase_handler phase_respond[] = {
     {NULL, NULL},
 };
 static const struct phase_handler phase_log[] = {
+    {"count", count_phase}, /* the shared counters (stats.h) */
     {"access", reqlog_phase},
     {NULL, NULL},
 };

@@ -31,6 +31,7 @@ request_init(struct request *r, const struct request_env *env,
 	r->abort_why = -1;
 	r->body_len = -1;
 	r->start_ms = scoreboard_now_ms();
+	stats_add(&scoreboard_stats(env->sb)->accepted, 1);
 	r->method = fcgi_param(c, "REQUEST_METHOD");
 	r->path = fcgi_param(c, "PATH_INFO");
 	r->client = fcgi_param(c, "REMOTE_ADDR");
@@ -70,6 +71,7 @@ request_refuse(
 	request_init(&r, env, c, NULL, 0, NULL);
 	r.status = 503;
 	r.reason = reason;
+	r.reject = STAT_REJ_QUEUE;
 	r.retry_after = DL_RETRY_AFTER;
 	r.answered = true;
 	return phase_run(&r);

@@ -4,6 +4,9 @@
  */
 #include "autoconfig.h"
 
+#include <errno.h>
+
+#include "count.h"
 #include "respond.h"
 #include "response.h"
 
@@ -16,6 +19,7 @@ respond_status(struct request *r)
 	const char *why;
 	int rc;
 
+	errno = 0;
 	decide_status(r->status, r->head, pl);
 	if (response_headers(pl, &r->dcfg, r->path, r->retry_after, r->hdr,
 		&r->hdrlen, &why) == -1 ||
@@ -29,5 +33,6 @@ respond_status(struct request *r)
 	return PHASE_DONE;
 fail:
 	r->reason = "could not send the answer";
+	r->abort_why = (int)count_abort_errno(errno);
 	return PHASE_ABORT;
 }
