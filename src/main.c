@@ -24,10 +24,12 @@
 #include "bounds.h"
 #include "listen.h"
 #include "log.h"
+#include "logfile.h"
 #include "mime.h"
 #include "request.h"
 #include "master.h"
 #include "scoreboard.h"
+#include "slowlog.h"
 #include "worker.h"
 
 static void usage(int) __attribute__((noreturn));
@@ -71,6 +73,7 @@ main_drop_privileges(const struct generation *g)
 	 */
 	log_chown(uid, gid);
 	accesslog_chown(uid, gid);
+	slowlog_chown(uid, gid);
 	if (setgroups(1, &gid) == -1 || setresgid(gid, gid, gid) == -1 ||
 	    (g->drop_uid && setresuid(uid, uid, uid) == -1))
 		fatal("unable to drop privileges to %s:%s",
@@ -182,6 +185,11 @@ main(int argc, char *argv[])
 		    m.cur.cfg.access_log, strerror(errno));
 		goto fail;
 	}
+	if (slowlog_open(m.cur.cfg.slowlog) == -1) {
+		fprintf(stderr, "dlfcgi: slowlog %s: %s\n", m.cur.cfg.slowlog,
+		    logfile_strerror(errno));
+		goto fail;
+	}
 	log_procinit(m.cur.cfg.workers == 0 ? "main" : "master");
 	signal(SIGPIPE, SIG_IGN);
 
@@ -195,6 +203,8 @@ main(int argc, char *argv[])
 		    : DL_POOL_GENERATIONS * (size_t)m.cur.cfg.workers);
 	if ((m.sb = scoreboard_create(nslots)) == NULL)
 		fatal("scoreboard of %zu slots", nslots);
+	if (slowlog_watch_init(nslots) == -1)
+		fatal("slowlog: %zu slot marks", nslots);
 	if (detach && daemon(0, 0) == -1)
 		fatal("daemon");
 

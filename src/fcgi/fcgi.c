@@ -137,10 +137,19 @@ static int
 fcgi_wait_writable(const struct fcgi_conn *c)
 {
 	struct pollfd pfd = {.fd = c->fd, .events = POLLOUT};
-	int rc;
+	int rc, prev = SBW_NONE, e;
 
+	if (c->slot != NULL) {
+		prev =
+		    atomic_load_explicit(&c->slot->wait, memory_order_relaxed);
+		scoreboard_wait(c->slot, SBW_SOCKET);
+	}
 	while ((rc = poll(&pfd, 1, c->send_timeout_ms)) == -1 && errno == EINTR)
 		;
+	e = errno;
+	if (c->slot != NULL)
+		scoreboard_wait(c->slot, (enum sb_wait)prev);
+	errno = e;
 	if (rc == 0)
 		errno = ETIMEDOUT;
 	/* POLLERR or POLLHUP: the next write reports the error. */

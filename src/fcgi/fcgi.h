@@ -12,6 +12,7 @@
 
 #include "config.h"
 #include "fcgi_guard.h"
+#include "scoreboard.h"
 #include "stats.h"
 
 /*
@@ -42,6 +43,8 @@ struct fcgi_conn {
 	 */
 	int refuse_status;
 	const char *refuse_reason;
+	/* waits for room in the socket show here (SBW_SOCKET); or NULL */
+	struct sb_slot *slot;
 	/* fcgi_accept() counts dropped connections here; NULL: not */
 	struct dl_stats *stats;
 };

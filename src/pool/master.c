@@ -27,6 +27,7 @@
 #include "log.h"
 #include "master.h"
 #include "request.h"
+#include "slowlog.h"
 #include "worker.h"
 
 static volatile sig_atomic_t m_chld, m_term, m_quit, m_hup, m_usr1, m_usr2,
@@ -465,6 +466,12 @@ master_arm(const struct master *m)
 		it.it_value.tv_usec = (suseconds_t)((due - now) % 1000) * 1000;
 	} else if (due > 0) /* due already: wake at once */
 		it.it_value.tv_usec = 1000;
+	/* the slow log's look at the scoreboard, once a second */
+	if (m->slow_due > now && (due == 0 || (due > now && m->slow_due < due))) {
+		it.it_value.tv_sec = (m->slow_due - now) / 1000;
+		it.it_value.tv_usec =
+		    (suseconds_t)((m->slow_due - now) % 1000) * 1000;
+	}
 	if (setitimer(ITIMER_REAL, &it, NULL) == -1)
 		log_warn("setitimer");
 }
@@ -639,6 +646,8 @@ master_run(struct master *m)
 			}
 		if (m->stopping && master_alive(m, -1) == 0)
 			break;
+		m->slow_due = slowlog_scan(m->sb, m->cur.cfg.slowlog_ttfb,
+		    m->cur.cfg.slowlog_stall, scoreboard_now_ms());
 		master_arm(m);
 		while (!m_chld && !m_term && !m_quit && !m_hup && !m_usr1 &&
 		    !m_usr2 && !m_alrm)
@@ -695,7 +704,8 @@ master_run(struct master *m)
 		}
 		if (m_usr1) {
 			m_usr1 = 0;
-			if ((log_reopen() | accesslog_reopen()) == 0)
+			if ((log_reopen() | accesslog_reopen() |
+				slowlog_reopen()) == 0)
 				log_info("logs reopened");
 			master_signal_children(m, SIGUSR1, -1);
 		}

@@ -46,6 +46,7 @@ struct master {
 	int fork_streak;    /* failed starts in a row */
 	int64_t respawn_at; /* when missing workers may start */
 	int64_t deadline;   /* shutdown_timeout, 0 if none */
+	int64_t slow_due;   /* the slow log's next look, 0 if none */
 	bool stopping;
 
 	/* Counted for the logs (and a later status page). */

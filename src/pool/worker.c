@@ -29,6 +29,7 @@
 #include "fcgi.h"
 #include "bounds.h"
 #include "listen.h"
+#include "slowlog.h"
 #include "log.h"
 #include "worker.h"
 
@@ -240,6 +241,27 @@ worker_sigset(sigset_t *set)
 	sigaddset(set, SIGUSR1);
 }
 
+/*
+ * Without a master: one look of the slow log at the slots, then a
+ * signal or the next look, whichever comes first. The signal, or -1.
+ */
+static int
+worker_slow_wait(struct worker *w, const sigset_t *set)
+{
+	const struct dl_config *cfg = w->env->cfg;
+	int64_t now = scoreboard_now_ms(), due;
+	struct timespec ts = {0, 0};
+
+	due = slowlog_scan(
+	    w->env->sb, cfg->slowlog_ttfb, cfg->slowlog_stall, now);
+	if (due > now) {
+		ts.tv_sec = (due - now) / 1000;
+		ts.tv_nsec = (long)((due - now) % 1000) * 1000000;
+	} else
+		ts.tv_sec = 1;
+	return sigtimedwait(set, NULL, &ts);
+}
+
 /* Takes the signals blocked in every thread, synchronously. */
 static void *
 worker_signals(void *arg)
@@ -250,7 +272,11 @@ worker_signals(void *arg)
 
 	worker_sigset(&set);
 	for (;;) {
-		if (sigwait(&set, &sig) != 0)
+		if (w->proc < 0 && slowlog_enabled()) {
+			/* no master: this thread is the slow log's watcher */
+			if ((sig = worker_slow_wait(w, &set)) == -1)
+				continue;
+		} else if (sigwait(&set, &sig) != 0)
 			continue;
 		switch (sig) {
 		case SIGTERM:
@@ -269,7 +295,8 @@ worker_signals(void *arg)
 			_exit(0);
 		case SIGUSR1:
 			/* Logged, so that a rotation can tell it took effect. */
-			if ((log_reopen() | accesslog_reopen()) == 0)
+			if ((log_reopen() | accesslog_reopen() |
+				slowlog_reopen()) == 0)
 				log_info("logs reopened");
 			break;
 		default:

@@ -5,6 +5,8 @@
 #include <sys/types.h>
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 /* One finished (or refused, or aborted) request. */
 struct access_entry {
@@ -17,6 +19,20 @@ struct access_entry {
 	long ms;	    /* duration */
 	const char *reason; /* why refused or aborted, or NULL */
 };
+
+/* What the JSON format says of the request besides. */
+struct access_detail {
+	off_t body_len;		 /* body bytes the answer promised, -1 */
+	bool complete;		 /* ended cleanly (END_REQUEST), not cut */
+	long ttfb_ms;		 /* start to the first byte, -1: none */
+	const char *reason_kind; /* "refused", "aborted" or NULL */
+	const char *reason_code; /* its label (stats.h names), or NULL */
+	pid_t pid;		 /* the worker */
+	const char *request_id;	 /* the front end's request id, or NULL */
+};
+
+/* The longest JSON line accesslog_format_json() writes, '\n' included. */
+#define ACCESSLOG_JSON_MAX 4096
 
 /* Opens (O_APPEND, 0640) the access log; NULL path: none. 0 or -1. */
 int accesslog_open(const char *path);
@@ -37,6 +53,24 @@ bool accesslog_enabled(void);
  * escapes spaces too. Fields too long are cut.
  */
 void accesslog_write(const struct access_entry *e);
+
+/*
+ * The same request (e and d) as one JSON object on one line (JSON Lines): time
+ * (RFC 3339, UTC, milliseconds, from unix_ms), client, method, path,
+ * status (null when aborted before any), range, bytes_sent, body_length
+ * (null unknown), complete, duration_ms, ttfb_ms (null: no byte went
+ * out), reason, reason_kind, reason_code, pid, request_id (null when
+ * absent). Every string through escape_json(), so the line is valid
+ * JSON whatever bytes the fields hold; a field too long is cut at a
+ * whole character or escape. Writes at most ACCESSLOG_JSON_MAX bytes
+ * into buf (len bytes, at least that), ending in '\n', and returns
+ * their count. Pure.
+ */
+size_t accesslog_format_json(const struct access_entry *e,
+    const struct access_detail *d, int64_t unix_ms, char *buf, size_t len);
+/* Writes accesslog_format_json() of e, d at the current time, one write. */
+void accesslog_write_json(
+    const struct access_entry *e, const struct access_detail *d);
 
 /*
  * The same escaping, into out (outlen bytes, always terminated; a value

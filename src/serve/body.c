@@ -57,6 +57,14 @@ body_pace_abort(struct body *b)
 	    : STAT_ABT_MIN_RATE;
 }
 
+/* What the download waits on, for the slow log and the status page. */
+static void
+body_wait(const struct body *b, enum sb_wait w)
+{
+	if (b->pace != NULL && b->pace->slot != NULL)
+		scoreboard_wait(b->pace->slot, w);
+}
+
 /*
  * Streams [off, off + len) of the file in steps: buflen bytes through
  * buf, or with sendfile whole records (fcgi_sendfile_step). A read
@@ -81,6 +89,7 @@ body_copy(struct body *b, off_t off, off_t len)
 			errno = ESTALE;
 			goto fail;
 		}
+		body_wait(b, SBW_FILE); /* room in the socket: SBW_SOCKET */
 		if (b->zerocopy) {
 			if (fcgi_sendfile(b->c, b->fd, off, want) == -1)
 				goto fail;
@@ -96,6 +105,7 @@ body_copy(struct body *b, off_t off, off_t len)
 				errno = ENODATA;
 				goto fail;
 			}
+			body_wait(b, SBW_NONE);
 			if (fcgi_write(b->c, b->buf, (size_t)n) == -1)
 				goto fail;
 		}
@@ -195,6 +205,7 @@ body_send(struct body *b, const struct decide_plan *pl)
 int
 body_settle(struct body *b)
 {
+	body_wait(b, SBW_DRAIN);
 	if (b->zerocopy) {
 		switch (outq_drain(
 		    b->c->fd, b->c->send_timeout_ms, pace_deadline(b->pace))) {

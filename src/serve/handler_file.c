@@ -101,7 +101,9 @@ handler_file_open(struct request *r)
 	char esc[512];
 	int status;
 
+	request_wait(r, SBW_OPEN);
 	pr = path_open(r->env->rootfd, r->path, &pol, &r->fd, &r->st);
+	request_wait(r, SBW_NONE);
 	if ((news = path_resolver_news()) != NULL)
 		log_info("%s", news);
 	status = handler_file_status(pr, cfg->hide_forbidden);
@@ -169,6 +171,7 @@ handler_file_content(struct request *r)
 		return PHASE_ANSWER;
 	}
 	r->range = pl->status == 206 ? rq.range : NULL;
+	r->body_len = pl->head || pl->status == 304 ? 0 : pl->length;
 	return PHASE_DONE;
 }
 
@@ -197,6 +200,7 @@ handler_file_respond(struct request *r)
 		r->abort_why = (int)count_abort_errno(errno);
 		return PHASE_ABORT;
 	}
+	request_first_byte(r);
 	if (body_send(&b, pl) == -1 ||
 	    ((pl->status == 200 || pl->status == 206) && !pl->head &&
 		body_settle(&b) == -1)) {

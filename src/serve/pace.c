@@ -106,8 +106,12 @@ pace_step(struct pace *p, off_t sent, const char **why)
 	if (due > now) {
 		ts.tv_sec = (due - now) / 1000;
 		ts.tv_nsec = (long)((due - now) % 1000) * 1000000;
+		if (p->slot != NULL)
+			scoreboard_wait(p->slot, SBW_PACE);
 		while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
 			;
+		if (p->slot != NULL)
+			scoreboard_wait(p->slot, SBW_NONE);
 	}
 	if (due == end) {
 		*why = "max_duration reached";

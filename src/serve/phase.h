@@ -101,6 +101,14 @@ struct request {
 	struct sign_query sign;
 };
 
+/*
+ * The first byte of r's response goes out now: r->ttfb_ms and the
+ * slot's first_ms (the first call counts). request.c.
+ */
+void request_first_byte(struct request *r);
+/* What r waits on now, for the slow log and the status page. */
+void request_wait(struct request *r, enum sb_wait w);
+
 struct phase_handler {
 	const char *name;
 	enum phase_rc (*run)(struct request *r);

@@ -5,11 +5,13 @@
 #include "autoconfig.h"
 
 #include <inttypes.h>
+#include <unistd.h>
 
 #include "accesslog.h"
 #include "log.h"
 #include "reqlog.h"
 #include "scoreboard.h"
+#include "stats.h"
 
 void
 reqlog_write(const struct reqlog *rl)
@@ -24,9 +26,28 @@ reqlog_write(const struct reqlog *rl)
 	    .ms = (long)(scoreboard_now_ms() - rl->start_ms),
 	    .reason = rl->reason,
 	};
+	struct access_detail d = {
+	    .body_len = rl->body_len,
+	    .complete = !rl->aborted,
+	    .ttfb_ms =
+		rl->ttfb_ms > 0 ? (long)(rl->ttfb_ms - rl->start_ms) : -1,
+	    .reason_kind = rl->reason == NULL ? NULL
+		: rl->aborted		      ? "aborted"
+					      : "refused",
+	    .reason_code = rl->abort_why >= 0
+		? stats_abort_name((enum stat_abort)rl->abort_why)
+		: rl->reject >= 0
+		? stats_reject_name((enum stat_reject)rl->reject)
+		: NULL,
+	    .pid = getpid(),
+	    .request_id = rl->request_id,
+	};
 	char path[512], client[192], method[96];
 
-	accesslog_write(&e);
+	if (rl->json)
+		accesslog_write_json(&e, &d);
+	else
+		accesslog_write(&e);
 	/* Peer-supplied fields escaped as in the access log. */
 	accesslog_escape_token(rl->client, client, sizeof(client));
 	accesslog_escape_token(rl->method, method, sizeof(method));
@@ -52,6 +73,13 @@ reqlog_phase(struct request *r)
 	    .range = r->range,
 	    .reason = r->reason,
 	    .start_ms = r->start_ms,
+	    .json = r->env->cfg->access_log_json,
+	    .aborted = r->aborted,
+	    .body_len = r->body_len,
+	    .ttfb_ms = r->ttfb_ms,
+	    .reject = r->reject,
+	    .abort_why = r->abort_why,
+	    .request_id = r->request_id,
 	};
 
 	reqlog_write(&rl);

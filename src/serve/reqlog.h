@@ -4,6 +4,7 @@
 
 #include <sys/types.h>
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "phase.h"
@@ -18,6 +19,14 @@ struct reqlog {
 	const char *range;  /* Range header of a 206, or NULL */
 	const char *reason; /* why it was refused or aborted, or NULL */
 	int64_t start_ms;   /* scoreboard_now_ms() when it began */
+	/* for the JSON format (access_log_format) */
+	bool json;
+	bool aborted;		/* cut: no END_REQUEST */
+	off_t body_len;		/* body bytes promised, -1 unknown */
+	int64_t ttfb_ms;	/* CLOCK_MONOTONIC of the first byte, 0 */
+	int reject;		/* enum stat_reject, -1 */
+	int abort_why;		/* enum stat_abort, -1 */
+	const char *request_id; /* or NULL */
 };
 
 /*

@@ -31,6 +31,8 @@ request_init(struct request *r, const struct request_env *env,
 	r->abort_why = -1;
 	r->body_len = -1;
 	r->start_ms = scoreboard_now_ms();
+	r->request_id = fcgi_param(c, cfg->request_id_param);
+	c->slot = slot; /* its waits for room in the socket show there */
 	stats_add(&scoreboard_stats(env->sb)->accepted, 1);
 	r->method = fcgi_param(c, "REQUEST_METHOD");
 	r->path = fcgi_param(c, "PATH_INFO");
@@ -50,6 +52,23 @@ request_init(struct request *r, const struct request_env *env,
 	r->dcfg.disposition = cfg->disposition_type;
 	r->dcfg.type = cfg->default_type;
 	pace_init(&r->pace, cfg, slot, r->start_ms);
+}
+
+void
+request_first_byte(struct request *r)
+{
+	if (r->ttfb_ms != 0)
+		return;
+	r->ttfb_ms = scoreboard_now_ms();
+	if (r->slot != NULL)
+		scoreboard_first_byte(r->slot, r->ttfb_ms);
+}
+
+void
+request_wait(struct request *r, enum sb_wait w)
+{
+	if (r->slot != NULL)
+		scoreboard_wait(r->slot, w);
 }
 
 int

@@ -21,10 +21,12 @@ respond_status(struct request *r)
 
 	errno = 0;
 	decide_status(r->status, r->head, pl);
+	r->body_len = pl->head || pl->status == 204 ? 0 : pl->length;
 	if (response_headers(pl, &r->dcfg, r->path, r->retry_after, r->hdr,
 		&r->hdrlen, &why) == -1 ||
 	    fcgi_write(r->c, r->hdr, r->hdrlen) == -1)
 		goto fail;
+	request_first_byte(r);
 	/* one piece at most: the text of the status */
 	rc = decide_piece(pl, 0, body, sizeof(body), &p);
 	if (rc == -1 ||

@@ -12,6 +12,9 @@
  *
  * NAME is one of fork, pipe2, accept4, openat2 (syscall(SYS_openat2)),
  * malloc. Without FAULT_DIR every call goes straight through.
+ *
+ * "DELAY MS" instead of an errno makes the call wait MS milliseconds and
+ * then go through (a slow disk or file system), counted as a hit too.
  */
 #define _GNU_SOURCE
 #include <sys/socket.h>
@@ -25,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Allocations smaller than this are never checked: no file lookup. */
@@ -56,6 +60,34 @@ static const struct {
     {"EINVAL", EINVAL},
     {"EIO", EIO},
 };
+
+/* Appends a byte to dir/name.hits. */
+static void
+fault_hit(const char *dir, const char *name)
+{
+	char path[4096];
+	int fd;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s.hits", dir, name) <
+		sizeof(path) &&
+	    (fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
+		 0644)) != -1) {
+		if (write(fd, "x", 1) == -1) {
+			/* the count is a convenience only */
+		}
+		close(fd);
+	}
+}
+
+/* Sleeps ms milliseconds (EINTR: the rest). */
+static void
+fault_delay(unsigned long long ms)
+{
+	struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000};
+
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
 
 /*
  * Returns the errno to inject for name, or 0. size is the allocation
@@ -91,6 +123,12 @@ fault_check(const char *name, size_t size)
 	word[0] = '\0';
 	if (sscanf(text, "%31s %llu", word, &min) < 1)
 		min = 0;
+	if (strcmp(word, "DELAY") == 0) {
+		fault_hit(dir, name);
+		fault_delay(min);
+		errno = saved;
+		return 0;
+	}
 	if (size < min) {
 		errno = saved;
 		return 0;
@@ -100,15 +138,7 @@ fault_check(const char *name, size_t size)
 			e = fault_errnos[i].value;
 	if (e == 0)
 		e = EIO;
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s.hits", dir, name) <
-		sizeof(path) &&
-	    (fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
-		 0644)) != -1) {
-		if (write(fd, "x", 1) == -1) {
-			/* the count is a convenience only */
-		}
-		close(fd);
-	}
+	fault_hit(dir, name);
 	return e;
 }
 
