@@ -30,6 +30,8 @@ static Suite *(*const suites[])(void) = {
     suite_decide,
     suite_sign,
     suite_pace,
+    suite_stats,
+    suite_metrics,
 };
 
 int

@@ -33,5 +33,7 @@ Suite *suite_accesslog(void);
 Suite *suite_scoreboard(void);
 Suite *suite_decide(void);
 Suite *suite_pace(void);
+Suite *suite_stats(void);
+Suite *suite_metrics(void);
 
 #endif
