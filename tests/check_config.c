@@ -171,6 +171,12 @@ START_TEST(test_defaults)
 	ck_assert_ptr_null(c.metrics_path);
 	ck_assert_ptr_null(c.ping_path);
 	ck_assert_str_eq(c.ping_response, "pong");
+	ck_assert_str_eq(c.access_log_format, "text");
+	ck_assert(!c.access_log_json);
+	ck_assert_ptr_null(c.slowlog);
+	ck_assert_int_eq(c.slowlog_ttfb, 5);
+	ck_assert_int_eq(c.slowlog_stall, 30);
+	ck_assert_str_eq(c.request_id_param, "HTTP_X_REQUEST_ID");
 	/* loopback only: 127.0.0.0/8 and ::1 */
 	ck_assert_uint_eq(c.nstatus_allowed, 2);
 	ck_assert_int_eq(c.status_allowed[0].prefix, 8);
@@ -245,6 +251,11 @@ START_TEST(test_every_key)
 		      "max_duration = 3600;\n"
 		      "error_log = \"stderr\";\n"
 		      "access_log = \"$D/access.log\";\n"
+		      "access_log_format = \"json\";\n"
+		      "slowlog = \"$D/slow.log\";\n"
+		      "slowlog_ttfb = 2;\n"
+		      "slowlog_stall = 0;\n"
+		      "request_id_param = \"HTTP_X_TRACE_ID\";\n"
 		      "status_path = \"/_status\";\n"
 		      "metrics_path = \"/_metrics\";\n"
 		      "ping_path = \"/_ping\";\n"
@@ -286,6 +297,10 @@ START_TEST(test_every_key)
 	ck_assert_str_eq(c.metrics_path, "/_metrics");
 	ck_assert_str_eq(c.ping_path, "/_ping");
 	ck_assert_str_eq(c.ping_response, "ok");
+	ck_assert(c.access_log_json);
+	ck_assert_int_eq(c.slowlog_ttfb, 2);
+	ck_assert_int_eq(c.slowlog_stall, 0);
+	ck_assert_str_eq(c.request_id_param, "HTTP_X_TRACE_ID");
 	/* its own list: allowed_peers is left as set above */
 	ck_assert_uint_eq(c.nstatus_allowed, 1);
 	ck_assert_int_eq(c.status_allowed[0].prefix, 24);
@@ -497,6 +512,13 @@ static const struct {
     E(limit_rate_after, "-1", "0 and 9223372036854775807", "-1"),
     L(min_rate, "1099511627776L", 1099511627776LL),
     E(min_rate, "-5", "0 and 1099511627776", "-5"),
+    I(slowlog_ttfb, "0", 0),
+    I(slowlog_ttfb, "86400", 86400),
+    E(slowlog_ttfb, "86401", "0 and 86400", "86401"),
+    E(slowlog_ttfb, "-1", "0 and 86400", "-1"),
+    I(slowlog_stall, "0", 0),
+    I(slowlog_stall, "86400", 86400),
+    E(slowlog_stall, "86401", "0 and 86400", "86401"),
 #undef I
 #undef L
 #undef E
@@ -607,6 +629,24 @@ static const struct {
     {"root = \"$D\";\nstatus_path = \"/s\";\nping_path = \"/s\";\n", 0,
 	"status_path and ping_path are both \"/s\": each page needs its own "
 	"path"},
+    /* logs (dlfcgi.conf(5) access_log_format, slowlog, request_id_param) */
+    {"root = \"$D\";\naccess_log_format = \"JSON\";\n", 2,
+	"access_log_format must be \"text\" or \"json\", not \"JSON\""},
+    {"root = \"$D\";\naccess_log_format = 1;\n", 2,
+	"access_log_format must be a string"},
+    {"root = \"$D\";\nslowlog = \"slow.log\";\n", 2,
+	"slowlog must be an absolute path, not \"slow.log\""},
+    {"root = \"$D\";\nslowlog = \"/dev/null\";\n", 2,
+	"slowlog \"/dev/null\" is a character device, not a regular file (a "
+	"log that is not a regular file could block dlfcgi)"},
+    {"root = \"$D\";\nslowlog_stall = \"30\";\n", 2,
+	"slowlog_stall must be an integer"},
+    {"root = \"$D\";\nrequest_id_param = \"X-Request-ID\";\n", 2,
+	"request_id_param must be a parameter name of 1 to 64 letters, "
+	"digits or '_' (as HTTP_X_REQUEST_ID)"},
+    {"root = \"$D\";\nrequest_id_param = \"\";\n", 2,
+	"request_id_param must be a parameter name of 1 to 64 letters, "
+	"digits or '_' (as HTTP_X_REQUEST_ID)"},
     /* root */
     {"threads = 2;\n", 0, "root is not set (the directory to serve)"},
     {"", 0, "root is not set (the directory to serve)"},

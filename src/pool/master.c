@@ -570,7 +570,8 @@ master_reload(struct master *m)
 	    master_str_differs(nc->user, m->cur.cfg.user) ||
 	    master_str_differs(nc->group, m->cur.cfg.group) ||
 	    master_str_differs(nc->error_log, m->cur.cfg.error_log) ||
-	    master_str_differs(nc->access_log, m->cur.cfg.access_log))
+	    master_str_differs(nc->access_log, m->cur.cfg.access_log) ||
+	    master_str_differs(nc->slowlog, m->cur.cfg.slowlog))
 		log_warnx("reload: listen, user, group and the logs change "
 			  "only on restart");
 	/* What only a restart changes is kept from the serving one. */
