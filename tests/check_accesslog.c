@@ -8,6 +8,11 @@
  *   control bytes, DEL, non-UTF-8) and the cut of a value that does not
  *   fit, never inside an escape; every byte value; random values of
  *   random lengths into buffers of every size, decoded back.
+ * - JSON: accesslog_format_json (pure) with hostile fields: quotes,
+ *   backslashes, control bytes, newlines, invalid UTF-8, U+2028; a long
+ *   path cut at a whole escape; nulls for what is absent; the whole line
+ *   of a row; a line for every byte value stays one line. The slow
+ *   log's line (slowlog_format, pure) with the same hostile strings.
  * - Line: the format of a line, one line per request whatever the
  *   fields hold, "-" for no range and no reason, a line too long cut but
  *   still ending in a newline, lines appended in order, and a reopen
@@ -29,6 +34,7 @@
 
 #include "accesslog.h"
 #include "check_suites.h"
+#include "slowlog.h"
 #include "check_util.h"
 
 static const struct {
@@ -430,6 +436,202 @@ START_TEST(test_disabled)
 }
 END_TEST
 
+/* 2026-11-28T06:39:11.042Z */
+#define JSON_T0 1795847951042LL
+
+static const struct access_detail detail0 = {
+    .body_len = -1, .ttfb_ms = -1, .pid = 4711};
+
+/* Each path as its "path" member must read (RFC 8259 section 7). */
+static const struct {
+	const char *path, *json;
+} json_rows[] = {
+    {"/a.iso", "\"/a.iso\""},
+    {"/a\"b", "\"/a\\\"b\""},
+    {"/a\\b", "\"/a\\\\b\""},
+    {"/a\nb\r\t", "\"/a\\nb\\r\\t\""},
+    {"/\x01\x1f\x7f", "\"/\\u0001\\u001f\\u007f\""},
+    /* invalid UTF-8: each byte named, lossless */
+    {"/\xff\xfe", "\"/\\u00ff\\u00fe\""},
+    {"/\xc3", "\"/\\u00c3\""},
+    {"/\xed\xa0\x80", "\"/\\u00ed\\u00a0\\u0080\""}, /* a surrogate */
+    {"/\xc0\xaf", "\"/\\u00c0\\u00af\""},	     /* overlong '/' */
+    /* valid UTF-8 passes, U+2028 and U+2029 escaped (JavaScript) */
+    {"/caf\xc3\xa9", "\"/caf\xc3\xa9\""},
+    {"/\xe2\x80\xa8\xe2\x80\xa9", "\"/\\u2028\\u2029\""},
+    /* a forged second object */
+    {"/x\"}\n{\"path\":\"/y", "\"/x\\\"}\\n{\\\"path\\\":\\\"/y\""},
+    {"", "\"\""},
+};
+
+START_TEST(test_json_path)
+{
+	struct access_entry e = {
+	    "10.0.0.1", "GET", json_rows[_i].path, 200, NULL, 0, 0, NULL};
+	char line[ACCESSLOG_JSON_MAX], want[512];
+	size_t n;
+
+	n = accesslog_format_json(&e, &detail0, JSON_T0, line, sizeof(line));
+	ck_assert_uint_eq(n, strlen(line));
+	ck_assert_uint_eq(lines(line), 1);
+	ck_assert(line[n - 1] == '\n' && line[0] == '{' && line[n - 2] == '}');
+	snprintf(want, sizeof(want), ",\"path\":%s,\"status\":200,",
+	    json_rows[_i].json);
+	ck_assert_msg(strstr(line, want) != NULL, "%s lacks %s", line, want);
+}
+END_TEST
+
+/* Every member of one line, in order; nulls for what is absent. */
+START_TEST(test_json_line)
+{
+	struct access_entry e = {
+	    "2001:db8::1", "GET", "/d/a.iso", 206, "bytes=0-99", 100, 3, NULL};
+	struct access_entry a = {"192.0.2.8", "GET", "/b.iso", 0, NULL, 8126464,
+	    60012, "send_timeout expired"};
+	struct access_detail d = {100, true, 1, NULL, NULL, 4711, "rid-7"};
+	struct access_detail da = {
+	    734003200, false, -1, "aborted", "send_timeout", 12, NULL};
+	char line[ACCESSLOG_JSON_MAX];
+
+	accesslog_format_json(&e, &d, JSON_T0, line, sizeof(line));
+	ck_assert_str_eq(line,
+	    "{\"time\":\"2026-11-28T06:39:11.042Z\",\"client\":\"2001:db8::1\","
+	    "\"method\":\"GET\",\"path\":\"/d/a.iso\",\"status\":206,"
+	    "\"range\":\"bytes=0-99\",\"bytes_sent\":100,\"body_length\":100,"
+	    "\"complete\":true,\"duration_ms\":3,\"ttfb_ms\":1,\"reason\":null,"
+	    "\"reason_kind\":null,\"reason_code\":null,\"pid\":4711,"
+	    "\"request_id\":\"rid-7\"}\n");
+	accesslog_format_json(&a, &da, JSON_T0 + 958, line, sizeof(line));
+	ck_assert_str_eq(line,
+	    "{\"time\":\"2026-11-28T06:39:12.000Z\",\"client\":\"192.0.2.8\","
+	    "\"method\":\"GET\",\"path\":\"/b.iso\",\"status\":null,"
+	    "\"range\":null,\"bytes_sent\":8126464,\"body_length\":734003200,"
+	    "\"complete\":false,\"duration_ms\":60012,\"ttfb_ms\":null,"
+	    "\"reason\":\"send_timeout expired\",\"reason_kind\":\"aborted\","
+	    "\"reason_code\":\"send_timeout\",\"pid\":12,\"request_id\":null}"
+	    "\n");
+}
+END_TEST
+
+/*
+ * The longest fields: a path of newlines (two bytes each escaped) and
+ * of \u00XX escapes is cut at a whole escape, never inside one, and the
+ * line is still one whole object within ACCESSLOG_JSON_MAX.
+ */
+START_TEST(test_json_long)
+{
+	static char path[4097], id[1024], client[600];
+	struct access_entry e = {client, "GET", path, 200, id, 0, 0, id};
+	struct access_detail d = detail0;
+	char line[ACCESSLOG_JSON_MAX + 64];
+	const char *p, *q;
+	size_t n, i;
+	int shift;
+
+	d.request_id = id;
+	for (shift = 0; shift < 6; shift++) {
+		/* 'a' shift times, then newlines or invalid bytes */
+		memset(path, shift & 1 ? '\n' : '\xff', sizeof(path) - 1);
+		memset(path, 'a', (size_t)shift);
+		memset(id, '"', sizeof(id) - 1);
+		memset(client, '\x01', sizeof(client) - 1);
+		memset(line, '#', sizeof(line));
+		n = accesslog_format_json(
+		    &e, &d, JSON_T0, line, ACCESSLOG_JSON_MAX);
+		ck_assert_uint_le(n, ACCESSLOG_JSON_MAX);
+		ck_assert_uint_eq(n, strlen(line));
+		ck_assert_uint_eq(lines(line), 1);
+		ck_assert(line[n - 2] == '}');
+		p = strstr(line, "\"path\":\"") + 8;
+		q = strstr(p, "\",\"status\":200");
+		ck_assert_ptr_nonnull(q);
+		ck_assert_uint_le((size_t)(q - p), 2047);
+		/* whole escapes only: no backslash cut from its escape */
+		for (i = (size_t)shift; p + i < q; i += (shift & 1) ? 2 : 6)
+			ck_assert_msg(p[i] == '\\' &&
+				(shift & 1 ? p[i + 1] == 'n'
+					   : strncmp(p + i, "\\u00ff", 6) == 0),
+			    "cut inside an escape at %zu", i);
+		ck_assert_ptr_nonnull(strstr(line, "\"request_id\":\"\\\""));
+	}
+}
+END_TEST
+
+/* Every byte value alone in a path: one line, one object. */
+START_TEST(test_json_every_byte)
+{
+	struct access_entry e = {"-", "GET", NULL, 200, NULL, 0, 0, NULL};
+	char line[ACCESSLOG_JSON_MAX], path[4];
+	int b;
+
+	e.path = path;
+	for (b = 1; b < 256; b++) {
+		path[0] = '/';
+		path[1] = (char)b;
+		path[2] = 'x';
+		path[3] = '\0';
+		accesslog_format_json(
+		    &e, &detail0, JSON_T0, line, sizeof(line));
+		ck_assert_uint_eq(lines(line), 1);
+		ck_assert_msg(strchr(line, '\r') == NULL, "byte %d", b);
+		ck_assert_ptr_nonnull(strstr(line, "x\",\"status\":200,"));
+	}
+}
+END_TEST
+
+/* The slow log's line: the snapshot, its strings escaped. */
+START_TEST(test_slowlog_line)
+{
+	struct sb_snapshot s;
+	char line[SLOWLOG_LINE_MAX];
+	size_t n;
+
+	memset(&s, 0, sizeof(s));
+	s.pid = 4711;
+	s.state = SB_SENDING;
+	s.wait = SBW_SOCKET;
+	snprintf(s.client, sizeof(s.client), "192.0.2.8");
+	snprintf(s.method, sizeof(s.method), "GET");
+	snprintf(s.path, sizeof(s.path), "/b.iso");
+	s.status = 200;
+	s.sent = 8126464;
+	s.total = 734003200;
+	s.start_ms = 1000;
+	s.first_ms = 1002;
+	s.progress_ms = 2008;
+	n = slowlog_format(&s, SLOWLOG_STALL, 32012, "2026-11-28T06:41:02Z",
+	    line, sizeof(line));
+	ck_assert_uint_eq(n, strlen(line));
+	ck_assert_str_eq(line,
+	    "2026-11-28T06:41:02Z event=stalled pid=4711 client=192.0.2.8 "
+	    "method=GET path=\"/b.iso\" range=- status=200 sent=8126464 "
+	    "total=734003200 rate=0 wait=socket duration_ms=31012 ttfb_ms=2 "
+	    "idle_ms=30004 limit_rate=0\n");
+	/* hostile strings; no first byte yet */
+	s.first_ms = 0;
+	s.wait = SBW_OPEN;
+	snprintf(s.client, sizeof(s.client), "a b");
+	snprintf(s.path, sizeof(s.path), "/x\" wait=none\n\xff");
+	snprintf(s.range, sizeof(s.range), "bytes=0-1, 3-4");
+	slowlog_format(&s, SLOWLOG_TTFB, 7000, "T", line, sizeof(line));
+	ck_assert_str_eq(line,
+	    "T event=slow_first_byte pid=4711 client=a\\x20b method=GET "
+	    "path=\"/x\\x22 wait=none\\x0a\\xff\" range=bytes=0-1,\\x203-4 "
+	    "status=200 sent=8126464 total=734003200 rate=0 wait=open "
+	    "duration_ms=6000 ttfb_ms=- idle_ms=4992 limit_rate=0\n");
+	/* the longest strings fit */
+	memset(s.client, '\x01', sizeof(s.client) - 1);
+	memset(s.path, '"', sizeof(s.path) - 1);
+	memset(s.method, '\n', sizeof(s.method) - 1);
+	memset(s.range, ' ', sizeof(s.range) - 1);
+	n = slowlog_format(
+	    &s, SLOWLOG_TTFB, 7000, "2026-11-28T06:41:02Z", line, sizeof(line));
+	ck_assert_uint_eq(lines(line), 1);
+	ck_assert(line[n - 1] == '\n');
+	ck_assert_ptr_nonnull(strstr(line, " limit_rate=0\n"));
+}
+END_TEST
+
 Suite *
 suite_accesslog(void)
 {
@@ -442,6 +644,14 @@ suite_accesslog(void)
 	tcase_add_test(tc, test_every_byte);
 	tcase_add_test(tc, test_escape_empty_buffer);
 	tcase_add_test(tc, test_escape_random);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("JSON");
+	tcase_add_loop_test(tc, test_json_path, 0, NELEM(json_rows));
+	tcase_add_test(tc, test_json_line);
+	tcase_add_test(tc, test_json_long);
+	tcase_add_test(tc, test_json_every_byte);
+	tcase_add_test(tc, test_slowlog_line);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Line");

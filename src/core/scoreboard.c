@@ -438,6 +438,14 @@ scoreboard_describe(struct sb_slot *slot, const char *method, const char *range,
 }
 
 void
+scoreboard_set_path(struct sb_slot *slot, const char *path)
+{
+	sb_write_begin(slot);
+	snprintf(slot->path, sizeof(slot->path), "%s", path);
+	sb_write_end(slot);
+}
+
+void
 scoreboard_wait(struct sb_slot *slot, enum sb_wait w)
 {
 	atomic_store_explicit(&slot->wait, (int)w, memory_order_relaxed);

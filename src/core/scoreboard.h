@@ -195,6 +195,11 @@ void scoreboard_progress(struct sb_slot *slot, int64_t sent, int64_t now_ms);
  */
 void scoreboard_describe(struct sb_slot *slot, const char *method,
     const char *range, int status, int64_t total, int64_t limit_rate);
+/*
+ * The path of the slot's request (cut at SB_PATH_LEN), before its file
+ * is admitted: a slow open shows what it opens. Owner only, no lock.
+ */
+void scoreboard_set_path(struct sb_slot *slot, const char *path);
 /* What the slot's request waits on now. Owner only, no lock. */
 void scoreboard_wait(struct sb_slot *slot, enum sb_wait w);
 /* The first byte of the response went out at now_ms. Owner only. */

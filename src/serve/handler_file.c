@@ -101,6 +101,10 @@ handler_file_open(struct request *r)
 	char esc[512];
 	int status;
 
+	if (r->slot != NULL) { /* a slow open shows what it opens */
+		scoreboard_set_path(r->slot, r->path);
+		scoreboard_describe(r->slot, r->method, NULL, 0, -1, 0);
+	}
 	request_wait(r, SBW_OPEN);
 	pr = path_open(r->env->rootfd, r->path, &pol, &r->fd, &r->st);
 	request_wait(r, SBW_NONE);
