@@ -30,6 +30,8 @@
 #   PHP_FPM=php-fpm8.2
 #   FCGI_BUFFER=1m    nginx fastcgi_buffer_size (and fastcgi_buffers 4 x)
 #                     of every FastCGI target: compare front-end settings
+#   SCRAPE=1     while a dlfcgi target (B, B2, E) runs, a scraper reads
+#                its metrics_path every 100 ms: the cost of being watched
 #
 # Exit status: 0 when every setup step and every download check passed,
 # 1 otherwise (a server that does not start, a wrong byte count or
@@ -40,7 +42,7 @@ set -o pipefail
 
 # --- the command line as given, for the report ------------------------
 cmd_env=""
-for v in RUNS QUICK TARGETS KEEP DLFCGI PHP_FPM FCGI_BUFFER PROFILE; do
+for v in RUNS QUICK TARGETS KEEP DLFCGI PHP_FPM FCGI_BUFFER PROFILE SCRAPE; do
 	if [ -n "${!v+x}" ]; then
 		cmd_env="$cmd_env$v=${!v} "
 	fi
@@ -63,6 +65,7 @@ esac
 TARGETS=${TARGETS:-A B B2 C C2 D E}
 KEEP=${KEEP:-0}
 PROFILE=${PROFILE:-0}
+SCRAPE=${SCRAPE:-0}
 DLFCGI=${DLFCGI:-$TOP/src/dlfcgi}
 PHP_FPM=${PHP_FPM:-php-fpm8.2}
 FCGI_BUFFER=${FCGI_BUFFER:-1m}
@@ -308,6 +311,7 @@ start_dlfcgi() { # id sendfile
 		sendfile = $sf;
 		error_log = "stderr";
 		shutdown_timeout = 2;
+		metrics_path = "/_metrics";
 	EOF
 	"$DLFCGI" -t -c "$dir/dlfcgi.conf" >"$T/log/dlfcgi-$id.check" 2>&1 ||
 		die "dlfcgi -t -c $dir/dlfcgi.conf: $(cat "$T/log/dlfcgi-$id.check")"
@@ -728,10 +732,45 @@ profile_single() { # target url
 	log "[$t] profiled one single stream (perf)"
 }
 
+# SCRAPE=1: a Prometheus-like reader of the target's metrics every 100 ms
+# (curl through nginx, as a scraper would), stopped by its PID.
+SCRAPER_PID=""
+scraper_start() { # target
+	local t=$1 url
+	case $t in
+	B | E) url="${URL[B]}/_metrics" ;;
+	B2) url="${URL[B2]}/_metrics" ;;
+	*) return 0 ;;
+	esac
+	: >"$T/log/scrape.$t"
+	(
+		while :; do
+			curl -s --max-time 5 -o /dev/null -w '%{http_code}\n' "$url" >>"$T/log/scrape.$t"
+			sleep 0.1
+		done
+	) &
+	SCRAPER_PID=$!
+	CLIENT_PIDS+=("$SCRAPER_PID")
+}
+scraper_stop() { # target
+	local t=$1 n ok
+	[ -n "$SCRAPER_PID" ] || return 0
+	kill -TERM "$SCRAPER_PID" 2>/dev/null
+	wait "$SCRAPER_PID" 2>/dev/null
+	SCRAPER_PID=""
+	n=$(wc -l <"$T/log/scrape.$t")
+	ok=$(grep -c '^200$' "$T/log/scrape.$t" || true)
+	log "[$t] scraper: $n reads of /_metrics (every 100 ms), $ok answered 200"
+	[ "$n" -gt 0 ] && [ "$ok" = "$n" ] || fail "$t: metrics scraper got $ok of $n answers 200"
+	R[$t.scrapes]=$n
+}
+
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 START=$(now)
 for t in $TARGETS; do
+	[ "$SCRAPE" = 1 ] && scraper_start "$t"
 	run_target "$t"
+	[ "$SCRAPE" = 1 ] && scraper_stop "$t"
 done
 END=$(now)
 
