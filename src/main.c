@@ -225,6 +225,7 @@ main(int argc, char *argv[])
 		env.mime = m.cur.mime;
 		env.rootfd = m.cur.rootfd;
 		env.sb = m.sb;
+		env.stopping = &worker_stop;
 		/* worker_run closes the socket once it stops accepting */
 		rc = worker_run(&env, m.lfd, 0, -1) == 0 ? 0 : 1;
 		m.lfd = -1;

@@ -157,6 +157,7 @@ master_spawn(struct master *m, int gen)
 	    .mime = next ? m->next.mime : m->cur.mime,
 	    .rootfd = next ? m->next.rootfd : m->cur.rootfd,
 	    .sb = m->sb,
+	    .stopping = &worker_stop,
 	};
 	char role[32];
 	pid_t pid, owner, master_pid = getpid();

@@ -22,9 +22,11 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "accesslog.h"
+#include "admin.h"
 #include "count.h"
 #include "fcgi.h"
 #include "bounds.h"
@@ -57,8 +59,15 @@ struct worker {
 	int go;	       /* every thread started: accept */
 	int accepting; /* threads inside fcgi_accept() */
 	int failed;
-	struct worker_thread *ts; /* n threads, then the overflow thread */
+	struct worker_thread *ts; /* n threads, then the reserve thread */
 	int n;
+	/*
+	 * The request the reserve thread holds for a serving thread
+	 * (worker_reserve_answer): its connection while offered; whether
+	 * a serving thread took it, and is done with it.
+	 */
+	struct fcgi_conn *held;
+	int held_taken, held_done;
 };
 
 /* One per process; the signal thread outlives worker_run(). */
@@ -140,6 +149,34 @@ worker_count_request(struct worker *w)
 	}
 }
 
+/*
+ * A serving thread that is free takes the request the reserve thread
+ * holds, if any, and serves it on its own slot and buffer. 1 if it did.
+ */
+static int
+worker_take_held(struct worker_thread *t)
+{
+	struct worker *w = t->w;
+	struct fcgi_conn *c;
+
+	pthread_mutex_lock(&w->lock);
+	if ((c = w->held) != NULL) {
+		w->held = NULL;
+		w->held_taken = 1;
+	}
+	pthread_mutex_unlock(&w->lock);
+	if (c == NULL)
+		return 0;
+	request_handle(
+	    w->env, c, t->buf, (size_t)w->env->cfg->buffer_size, t->slot);
+	worker_count_request(w);
+	pthread_mutex_lock(&w->lock);
+	w->held_done = 1;
+	pthread_cond_broadcast(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+	return 1;
+}
+
 static void *
 worker_thread_main(void *arg)
 {
@@ -151,7 +188,11 @@ worker_thread_main(void *arg)
 	if (!worker_wait_go(w))
 		return NULL;
 	scoreboard_done(w->env->sb, t->slot); /* SB_IDLE: accepting */
-	while (worker_enter(w)) {
+	for (;;) {
+		if (worker_take_held(t))
+			continue;
+		if (!worker_enter(w))
+			break;
 		rc = fcgi_accept(&t->conn, w->listen_fd, &worker_stop, cfg,
 		    (unsigned char *)t->buf, t->buflen);
 		worker_leave(w);
@@ -170,16 +211,16 @@ worker_thread_main(void *arg)
 }
 
 /*
- * One look of the overflow thread (inside worker_enter()): 1 with a
- * connection accepted in t->conn, to be refused.
+ * One look of the reserve thread (inside worker_enter()): 1 with a
+ * connection accepted in t->conn. *since is when the pool was first
+ * seen full with a connection waiting (0: not so), kept while it stays
+ * so: the time a request has waited in all.
  */
 static int
-worker_overflow_step(struct worker_thread *t, int64_t *since)
+worker_reserve_step(struct worker_thread *t, int64_t *since)
 {
 	struct worker *w = t->w;
-	const struct dl_config *cfg = w->env->cfg;
 	struct pollfd pfd = {.fd = w->listen_fd, .events = POLLIN};
-	int64_t now;
 
 	if (scoreboard_count(w->env->sb, SB_IDLE) > 0) {
 		*since = 0;
@@ -190,28 +231,67 @@ worker_overflow_step(struct worker_thread *t, int64_t *since)
 		*since = 0;
 		return 0;
 	}
-	now = scoreboard_now_ms();
 	if (*since == 0)
-		*since = now;
-	if (now - *since < (int64_t)cfg->queue_timeout * 1000) {
-		poll(NULL, 0, WORKER_OVERFLOW_POLL_MS);
-		return 0;
-	}
-	/*
-	 * since stays: while the pool stays full and the queue
-	 * non-empty, the next waiting request is answered at once.
-	 */
-	return fcgi_accept(&t->conn, w->listen_fd, &worker_stop, cfg,
+		*since = scoreboard_now_ms();
+	return fcgi_accept(&t->conn, w->listen_fd, &worker_stop, w->env->cfg,
 		   (unsigned char *)t->buf, t->buflen) == 1;
 }
 
 /*
- * When no thread of the whole pool is idle and a connection has waited
- * in the listen queue for queue_timeout, take it and answer 503: a
- * request never waits unboundedly behind long downloads.
+ * The reserve thread's answer to what it accepted: an admin page (or a
+ * request flagged while reading) at once, without a slot; any other
+ * request is held, the only one, for a serving thread that becomes
+ * free (worker_take_held), and refused with 503 once it has waited
+ * queue_timeout since *since, or when the worker stops.
+ */
+static void
+worker_reserve_answer(struct worker_thread *t, int64_t since)
+{
+	struct worker *w = t->w;
+	struct fcgi_conn *c = &t->conn;
+	int64_t deadline = since + (int64_t)w->env->cfg->queue_timeout * 1000;
+	struct timespec ts;
+	int taken;
+
+	if (c->refuse_status != 0 ||
+	    admin_match(w->env->cfg, fcgi_param(c, "PATH_INFO")) !=
+		ADMIN_NONE) {
+		request_handle(w->env, c, t->buf, t->buflen, NULL);
+		return;
+	}
+	pthread_mutex_lock(&w->lock);
+	w->held = c;
+	w->held_taken = w->held_done = 0;
+	while (!w->held_taken && !atomic_load(&worker_stop) &&
+	    scoreboard_now_ms() < deadline) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += WORKER_OVERFLOW_POLL_MS * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&w->cond, &w->lock, &ts);
+	}
+	if (!(taken = w->held_taken))
+		w->held = NULL;
+	while (taken && !w->held_done)
+		pthread_cond_wait(&w->cond, &w->lock);
+	pthread_mutex_unlock(&w->lock);
+	if (!taken)
+		request_refuse(w->env, c,
+		    atomic_load(&worker_stop)
+			? "all threads busy, and the worker is stopping"
+			: "all threads busy for queue_timeout");
+}
+
+/*
+ * The reserve thread: when no thread of the whole pool is idle it
+ * takes a waiting connection at once, so that the status page, the
+ * metrics and the ping are answered however busy the pool is, and
+ * any other request waits at most queue_timeout, then gets 503.
  */
 static void *
-worker_overflow_main(void *arg)
+worker_reserve_main(void *arg)
 {
 	struct worker_thread *t = arg;
 	struct worker *w = t->w;
@@ -221,11 +301,10 @@ worker_overflow_main(void *arg)
 	if (!worker_wait_go(w))
 		return NULL;
 	while (worker_enter(w)) {
-		rc = worker_overflow_step(t, &since);
+		rc = worker_reserve_step(t, &since);
 		worker_leave(w);
 		if (rc == 1)
-			request_refuse(w->env, &t->conn,
-			    "all threads busy for queue_timeout");
+			worker_reserve_answer(t, since);
 	}
 	return NULL;
 }
@@ -387,7 +466,7 @@ worker_run(const struct request_env *env, int listen_fd, int gen, int proc)
 		log_warnx("FCGX_Init failed");
 		goto early;
 	}
-	/* n serving threads, then the overflow thread */
+	/* n serving threads, then the reserve thread */
 	if ((ts = calloc((size_t)n + 1, sizeof(*ts))) == NULL) {
 		log_warn("calloc");
 		goto early;
@@ -427,7 +506,7 @@ worker_run(const struct request_env *env, int listen_fd, int gen, int proc)
 	if (started == n &&
 	    worker_thread_init(&ts[n], w, DL_REQUEST_MAX) == 0) {
 		if ((e = pthread_create(
-			 &ts[n].tid, &attr, worker_overflow_main, &ts[n])) == 0)
+			 &ts[n].tid, &attr, worker_reserve_main, &ts[n])) == 0)
 			over_ok = 1;
 		else {
 			errno = e;

@@ -9,8 +9,10 @@
 
 /*
  * Serves listen_fd with env->cfg->threads threads, each holding one
- * scoreboard slot, plus one overflow thread that answers 503 when every
- * thread of the pool has been busy for queue_timeout. Every buffer,
+ * scoreboard slot, plus one reserve thread that, when no thread of the
+ * pool is idle, answers the admin pages at once and holds one other
+ * request for a thread that frees up, or answers it 503 after
+ * queue_timeout (doc/DESIGN.md §1.2). Every buffer,
  * slot and thread is set up before any thread accepts. Signals (blocked
  * by the caller in every thread) are taken by a signal thread: TERM and
  * INT stop accepting and let running requests finish, QUIT exits at

@@ -176,6 +176,9 @@ handler_file_content(struct request *r)
 	}
 	r->range = pl->status == 206 ? rq.range : NULL;
 	r->body_len = pl->head || pl->status == 304 ? 0 : pl->length;
+	/* what the status page shows of this slot */
+	scoreboard_describe(r->slot, r->method, r->range, pl->status,
+	    (int64_t)r->body_len, cfg->limit_rate);
 	return PHASE_DONE;
 }
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "access_sign.h"
+#include "admin.h"
 #include "admit.h"
 #include "count.h"
 #include "handler_file.h"
@@ -22,6 +23,7 @@
  */
 static const struct phase_handler phase_admit[] = {
     {"refused", admit_refused}, /* flagged by fcgi_accept() */
+    {"admin", admin_phase},	/* status, metrics, ping: never limited */
     {"limits", admit_limits},	/* per-client slots and rate */
     {NULL, NULL},
 };
@@ -34,6 +36,7 @@ static const struct phase_handler phase_content[] = {
     {NULL, NULL},
 };
 static const struct phase_handler phase_respond[] = {
+    {"admin", admin_respond},	    /* status, metrics, ping */
     {"file", handler_file_respond}, /* headers, body, settle */
     {"status", respond_status},	    /* every answer by a status */
     {NULL, NULL},

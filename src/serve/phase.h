@@ -95,6 +95,7 @@ struct request {
 	off_t body_len;		/* body bytes the answer promised, -1 */
 	bool offloaded;		/* answered by an offload header */
 	const char *request_id; /* the front end's request id, or NULL */
+	int admin;		/* enum admin_page: answered by admin.c */
 
 	/* a verified signed link (access_sign), for CONTENT */
 	bool sign_ok;

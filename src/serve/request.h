@@ -2,6 +2,7 @@
 #ifndef DLFCGI_REQUEST_H
 #define DLFCGI_REQUEST_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 
 #include "config.h"
@@ -15,6 +16,7 @@ struct request_env {
 	const struct mime_table *mime;
 	int rootfd; /* O_DIRECTORY descriptor of cfg->root */
 	struct scoreboard *sb;
+	const atomic_bool *stopping; /* the worker stopped accepting, or NULL */
 };
 
 /*

@@ -57,7 +57,8 @@ def pair(name, value):
 
 
 def request_bytes(params, rid=1):
-    body = b"".join(pair(k.encode(), v.encode()) for k, v in params.items())
+    body = b"".join(pair(k.encode(), v if isinstance(v, bytes) else
+                         v.encode()) for k, v in params.items())
     out = record(BEGIN, rid, struct.pack(">HB5x", 1, 0))
     for i in range(0, len(body), 65535):
         out += record(PARAMS, rid, body[i:i + 65535])
@@ -291,6 +292,8 @@ class Dlfcgi:
         for k, v in conf.items():
             if isinstance(v, bool):
                 v = "true" if v else "false"
+            elif isinstance(v, (list, tuple)):
+                v = "[%s]" % ", ".join('"%s"' % x for x in v)
             elif isinstance(v, str):
                 v = '"%s"' % v
             text += "%s = %s;\n" % (k, v)

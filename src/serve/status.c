@@ -1,0 +1,539 @@
+/* Copyright (c) 2026 the dlfcgi authors. ISC license: see LICENSE. */
+/*
+ * The status page: formatters (pure but for the struct out they write
+ * to) and the gathering from the scoreboard (status_render). Nothing is
+ * allocated: each row is formatted from one snapshot on the stack and
+ * streamed out, so the page is bounded in memory whatever the pool.
+ */
+#include "autoconfig.h"
+
+#include <inttypes.h>
+#include <string.h>
+#include <time.h>
+
+#include "escape.h"
+#include "metrics.h"
+#include "status.h"
+#include "status_page.h"
+
+/* The longest escape of one byte is JSON's \u00XX. */
+#define STATUS_ESC_LEN (SB_PATH_LEN * 6 + 1)
+
+/* A word of the query: w (n bytes) equals s up to '=' or its end. */
+static bool
+status_word(const char *w, size_t n, const char *s)
+{
+	size_t k = strlen(s);
+
+	return n >= k && memcmp(w, s, k) == 0 && (n == k || w[k] == '=');
+}
+
+void
+status_query_parse(const char *qs, struct status_query *q)
+{
+	const char *w, *end;
+	size_t n;
+
+	q->format = STATUS_TEXT;
+	q->full = q->clients = false;
+	if (qs == NULL)
+		return;
+	for (w = qs; *w != '\0'; w = *end == '\0' ? end : end + 1) {
+		end = w + strcspn(w, "&;");
+		n = (size_t)(end - w);
+		if (status_word(w, n, "json"))
+			q->format = STATUS_JSON;
+		else if (status_word(w, n, "html"))
+			q->format = STATUS_HTML;
+		else if (status_word(w, n, "openmetrics"))
+			q->format = STATUS_OPENMETRICS;
+		else if (status_word(w, n, "full"))
+			q->full = true;
+		else if (status_word(w, n, "clients"))
+			q->clients = true;
+	}
+}
+
+const char *
+status_content_type(enum status_format f)
+{
+	switch (f) {
+	case STATUS_JSON:
+		return "application/json";
+	case STATUS_HTML:
+		return "text/html; charset=utf-8";
+	case STATUS_OPENMETRICS:
+		return metrics_content_type(true);
+	case STATUS_TEXT:
+		break;
+	}
+	return "text/plain; charset=utf-8";
+}
+
+const char *
+status_state_name(enum sb_state s)
+{
+	switch (s) {
+	case SB_FREE:
+		return "free";
+	case SB_IDLE:
+		return "idle";
+	case SB_READING:
+		return "reading";
+	case SB_SENDING:
+		return "sending";
+	case SB_RESERVED:
+		return "reserved";
+	case SB_STARTING:
+		return "starting";
+	case SB_STOPPING:
+		return "stopping";
+	}
+	return "unknown";
+}
+
+const char *
+status_wait_name(enum sb_wait w)
+{
+	switch (w) {
+	case SBW_NONE:
+		return "none";
+	case SBW_REQUEST:
+		return "request";
+	case SBW_OPEN:
+		return "open";
+	case SBW_FILE:
+		return "file";
+	case SBW_SOCKET:
+		return "socket";
+	case SBW_PACE:
+		return "limit_rate";
+	case SBW_DRAIN:
+		return "drain";
+	case SBW_COUNT:
+		break;
+	}
+	return "unknown";
+}
+
+/* s escaped for f (text: as a label value, one line of UTF-8). */
+static const char *
+status_esc(enum status_format f, const char *s, char *buf, size_t len)
+{
+	switch (f) {
+	case STATUS_JSON:
+		return escape_json(s, buf, len);
+	case STATUS_HTML:
+		return escape_html(s, buf, len);
+	case STATUS_TEXT:
+	case STATUS_OPENMETRICS:
+		break;
+	}
+	return escape_label(s, buf, len);
+}
+
+/* One figure of the pool: "key: v" or "\"key\": v" (not the first). */
+static void
+status_num(struct out *o, enum status_format f, const char *key, int64_t v)
+{
+	if (f == STATUS_JSON)
+		out_printf(o, ",\n\"%s\": %" PRId64, key, v);
+	else
+		out_printf(o, "%s: %" PRId64 "\n", key, v);
+}
+
+static void
+status_unum(struct out *o, enum status_format f, const char *key, uint64_t v)
+{
+	if (f == STATUS_JSON)
+		out_printf(o, ",\n\"%s\": %" PRIu64, key, v);
+	else
+		out_printf(o, "%s: %" PRIu64 "\n", key, v);
+}
+
+/* A group of counters by reason: {"a": 1, ...} or "key a: 1" lines. */
+static void
+status_group(struct out *o, enum status_format f, const char *key,
+    const uint64_t *v, size_t n, const char *(*name)(int))
+{
+	size_t i;
+
+	if (f == STATUS_JSON)
+		out_printf(o, ",\n\"%s\": {", key);
+	for (i = 0; i < n; i++)
+		if (f == STATUS_JSON)
+			out_printf(o, "%s\"%s\": %" PRIu64, i > 0 ? ", " : "",
+			    name((int)i), v[i]);
+		else
+			out_printf(
+			    o, "%s %s: %" PRIu64 "\n", key, name((int)i), v[i]);
+	if (f == STATUS_JSON)
+		out_puts(o, "}");
+}
+
+static const char *
+status_reject_name(int i)
+{
+	return stats_reject_name((enum stat_reject)i);
+}
+static const char *
+status_abort_name(int i)
+{
+	return stats_abort_name((enum stat_abort)i);
+}
+static const char *
+status_restart_name(int i)
+{
+	return stats_restart_name((enum stat_restart)i);
+}
+
+static void
+status_time(int64_t t, char *buf, size_t len)
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+
+	if (gmtime_r(&tt, &tm) == NULL ||
+	    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(buf, len, "-");
+}
+
+/* The configured limits, 0 where a limit is off. */
+static void
+status_limits(struct out *o, enum status_format f, const struct dl_config *c)
+{
+	const char *pre = f == STATUS_JSON ? "" : "limit ";
+	char k[64];
+
+	if (f == STATUS_JSON)
+		out_puts(o, ",\n\"limits\": {\"_\": 0");
+#define LIM(name, v)                                       \
+	do {                                               \
+		snprintf(k, sizeof(k), "%s%s", pre, name); \
+		status_num(o, f, k, (int64_t)(v));         \
+	} while (0)
+	LIM("max_clients_per_ip", c->max_clients_per_ip);
+	LIM("max_conns_per_file_per_ip", c->max_conns_per_file_per_ip);
+	LIM("rate_per_ip", c->rate_per_ip);
+	LIM("rate_burst", c->rate_burst);
+	LIM("limit_rate", c->limit_rate);
+	LIM("limit_rate_after", c->limit_rate_after);
+	LIM("min_rate", c->min_rate);
+	LIM("min_rate_window", c->min_rate_window);
+	LIM("max_duration", c->max_duration);
+	LIM("queue_timeout", c->queue_timeout);
+	LIM("request_timeout", c->request_timeout);
+	LIM("send_timeout", c->send_timeout);
+	LIM("max_requests", c->max_requests);
+#undef LIM
+	if (f == STATUS_JSON)
+		out_puts(o, "}");
+}
+
+void
+status_format_begin(struct out *o, const struct status_query *q,
+    const struct status_pool *p, const struct dl_config *cfg)
+{
+	enum status_format f = q->format;
+	char t[32], v[64];
+
+	status_time(p->start_time, t, sizeof(t));
+	if (f == STATUS_OPENMETRICS || f == STATUS_HTML)
+		return; /* the counters are the metrics' */
+	if (f == STATUS_JSON)
+		out_printf(o, "{\"pool\": {\"version\": \"%s\"",
+		    escape_json(p->version, v, sizeof(v)));
+	else
+		out_printf(
+		    o, "version: %s\n", escape_label(p->version, v, sizeof(v)));
+	if (f == STATUS_JSON)
+		out_printf(o, ",\n\"start_time\": \"%s\"", t);
+	else
+		out_printf(o, "start time: %s\n", t);
+	status_num(o, f,
+	    f == STATUS_JSON ? "start_time_seconds" : "start since",
+	    p->start_time);
+	status_num(o, f, f == STATUS_JSON ? "uptime_seconds" : "uptime",
+	    p->now - p->start_time);
+	status_num(o, f, "generation", p->generation);
+	status_num(o, f, "workers", p->workers);
+	status_num(o, f, "threads", p->threads);
+	status_unum(
+	    o, f, f == STATUS_JSON ? "slots_busy" : "slots busy", p->busy);
+	status_unum(
+	    o, f, f == STATUS_JSON ? "slots_idle" : "slots idle", p->idle);
+	status_unum(o, f, f == STATUS_JSON ? "slots_max" : "slots max", p->max);
+	if (p->listen_queue >= 0)
+		status_num(o, f,
+		    f == STATUS_JSON ? "listen_queue" : "listen queue",
+		    p->listen_queue);
+	else if (f == STATUS_JSON)
+		out_puts(o, ",\n\"listen_queue\": null");
+	else
+		out_puts(o, "listen queue: unknown\n");
+	status_unum(o, f, "accepted", p->accepted);
+	status_unum(o, f, "served", p->served);
+	status_unum(o, f, f == STATUS_JSON ? "sent_bytes" : "sent bytes",
+	    p->sent_bytes);
+	status_group(
+	    o, f, "refused", p->rejected, STAT_REJ_COUNT, status_reject_name);
+	status_group(
+	    o, f, "aborted", p->aborted, STAT_ABT_COUNT, status_abort_name);
+	status_group(o, f, "restarts", p->restarts, STAT_RESTART_COUNT,
+	    status_restart_name);
+	status_unum(o, f, f == STATUS_JSON ? "reloads_ok" : "reloads ok",
+	    p->reloads_ok);
+	status_unum(o, f,
+	    f == STATUS_JSON ? "reloads_failed" : "reloads failed",
+	    p->reloads_failed);
+	status_limits(o, f, cfg);
+	if (f == STATUS_JSON)
+		out_puts(o, "}");
+	if (q->full && f == STATUS_JSON)
+		out_puts(o, ",\n\"slots\": [");
+}
+
+void
+status_format_slot(struct out *o, enum status_format f, size_t index,
+    const struct sb_snapshot *s, int64_t now_ms, int64_t now, bool first)
+{
+	char client[SB_CLIENT_LEN * 6 + 1], path[STATUS_ESC_LEN];
+	char method[SB_METHOD_LEN * 6 + 1], range[SB_RANGE_LEN * 6 + 1];
+	char start[32];
+	bool busy = s->state == SB_READING || s->state == SB_SENDING;
+	int64_t dur = busy && s->start_ms > 0 ? now_ms - s->start_ms : 0;
+	int64_t stall =
+	    busy && s->progress_ms > 0 ? now_ms - s->progress_ms : dur;
+	int64_t pct = s->total > 0 ? s->sent * 100 / s->total : -1;
+
+	if (dur < 0)
+		dur = 0;
+	if (stall < 0)
+		stall = 0;
+	if (f == STATUS_OPENMETRICS) {
+		/* labels bounded: slot index, pid, state; never a string
+		 * of a client */
+		out_printf(o,
+		    "dlfcgi_slot_sent_bytes{slot=\"%zu\",pid=\"%d\","
+		    "state=\"%s\"} %" PRId64 "\n",
+		    index, (int)s->pid, status_state_name(s->state),
+		    busy ? s->sent : 0);
+		return;
+	}
+	status_esc(f, busy ? s->client : "", client, sizeof(client));
+	status_esc(f, busy ? s->path : "", path, sizeof(path));
+	status_esc(f, busy ? s->method : "", method, sizeof(method));
+	status_esc(f, busy ? s->range : "", range, sizeof(range));
+	status_time(busy ? now - dur / 1000 : 0, start, sizeof(start));
+	if (f == STATUS_JSON) {
+		out_printf(o,
+		    "%s\n{\"slot\": %zu, \"pid\": %d, \"state\": \"%s\", "
+		    "\"client\": \"%s\", \"method\": \"%s\", \"path\": "
+		    "\"%s\", \"range\": \"%s\", \"status\": %d, ",
+		    first ? "" : ",", index, (int)s->pid,
+		    status_state_name(s->state), client, method, path, range,
+		    busy ? s->status : 0);
+		out_printf(o,
+		    "\"sent\": %" PRId64 ", \"total\": %" PRId64
+		    ", \"percent\": %" PRId64 ", \"start\": \"%s\", "
+		    "\"duration_ms\": %" PRId64 ", \"rate\": %" PRId64
+		    ", \"since_progress_ms\": %" PRId64
+		    ", \"limit_rate\": %" PRId64 ", \"wait\": \"%s\", "
+		    "\"requests\": %" PRIu64 "}",
+		    busy ? s->sent : 0, busy ? s->total : -1, busy ? pct : -1,
+		    busy ? start : "", dur, busy ? s->rate : 0, stall,
+		    busy ? s->limit_rate : 0,
+		    status_wait_name(busy ? s->wait : SBW_NONE), s->requests);
+		return;
+	}
+	out_printf(o,
+	    "\nslot: %zu\npid: %d\nstate: %s\nclient: %s\nmethod: %s\n"
+	    "path: %s\nrange: %s\nstatus: %d\n",
+	    index, (int)s->pid, status_state_name(s->state), client, method,
+	    path, range, busy ? s->status : 0);
+	out_printf(o,
+	    "sent: %" PRId64 "\ntotal: %" PRId64 "\npercent: %" PRId64
+	    "\nstart: %s\nduration ms: %" PRId64 "\nrate: %" PRId64
+	    "\nsince progress ms: %" PRId64 "\nlimit_rate: %" PRId64
+	    "\nwait: %s\nrequests: %" PRIu64 "\n",
+	    busy ? s->sent : 0, busy ? s->total : -1, busy ? pct : -1,
+	    busy ? start : "-", dur, busy ? s->rate : 0, stall,
+	    busy ? s->limit_rate : 0,
+	    status_wait_name(busy ? s->wait : SBW_NONE), s->requests);
+}
+
+void
+status_format_clients_begin(struct out *o, enum status_format f)
+{
+	if (f == STATUS_JSON)
+		out_puts(o, ",\n\"clients\": [");
+}
+
+void
+status_format_client(struct out *o, enum status_format f,
+    const struct status_client *c, bool first)
+{
+	char client[SB_CLIENT_LEN * 6 + 1];
+
+	if (f == STATUS_OPENMETRICS)
+		return; /* a client is an unbounded label: never a series */
+	status_esc(f, c->client, client, sizeof(client));
+	if (f == STATUS_JSON)
+		out_printf(o,
+		    "%s\n{\"client\": \"%s\", \"active\": %" PRIu64
+		    ", \"rate\": %" PRId64 "}",
+		    first ? "" : ",", client, c->active, c->rate);
+	else
+		out_printf(o,
+		    "\nclient: %s\nactive: %" PRIu64 "\nrate: %" PRId64 "\n",
+		    client, c->active, c->rate);
+}
+
+void
+status_format_end(struct out *o, const struct status_query *q)
+{
+	if (q->format != STATUS_JSON)
+		return;
+	out_puts(o, "\n}\n");
+}
+
+/* Counts the slots and reads the counters: no lock. */
+static void
+status_gather(
+    struct scoreboard *sb, const struct dl_config *cfg, struct status_pool *p)
+{
+	struct dl_stats *st = scoreboard_stats(sb);
+	size_t i, n = scoreboard_nslots(sb);
+	int state;
+
+	memset(p, 0, sizeof(*p));
+	p->version = PACKAGE_VERSION;
+	p->start_time = st->start_time;
+	p->now = (int64_t)time(NULL);
+	p->generation =
+	    atomic_load_explicit(&st->generation, memory_order_relaxed);
+	p->workers = cfg->workers;
+	p->threads = cfg->threads;
+	for (i = 0; i < n; i++) {
+		state = atomic_load_explicit(
+		    &scoreboard_slot(sb, i)->state, memory_order_relaxed);
+		if (state == SB_READING || state == SB_SENDING)
+			p->busy++;
+		else if (state == SB_IDLE)
+			p->idle++;
+	}
+	p->max = (uint64_t)(cfg->workers > 0 ? cfg->workers : 1) *
+	    (uint64_t)cfg->threads;
+	p->accepted = stats_get(&st->accepted);
+	p->served = stats_get(&st->served);
+	p->sent_bytes = stats_get(&st->sent_bytes);
+	for (i = 0; i < STAT_REJ_COUNT; i++)
+		p->rejected[i] = stats_get(&st->rejected[i]);
+	for (i = 0; i < STAT_ABT_COUNT; i++)
+		p->aborted[i] = stats_get(&st->aborted[i]);
+	for (i = 0; i < STAT_RESTART_COUNT; i++)
+		p->restarts[i] = stats_get(&st->restarts[i]);
+	p->reloads_ok = stats_get(&st->reloads_ok);
+	p->reloads_failed = stats_get(&st->reloads_failed);
+}
+
+static bool
+status_busy(const struct sb_snapshot *s)
+{
+	return s->state == SB_READING || s->state == SB_SENDING;
+}
+
+/*
+ * One row per client address of the busy slots: a client is listed at
+ * its first busy slot, summed over the later ones. Quadratic in the
+ * busy slots but allocation-free; the pool bounds it.
+ */
+static void
+status_clients(
+    struct out *o, struct scoreboard *sb, enum status_format f, int64_t now_ms)
+{
+	struct sb_snapshot a, b;
+	struct status_client c;
+	size_t i, j, n = scoreboard_nslots(sb);
+	bool first = true, seen;
+
+	status_format_clients_begin(o, f);
+	for (i = 0; i < n; i++) {
+		scoreboard_snapshot(scoreboard_slot(sb, i), now_ms, &a);
+		if (!status_busy(&a))
+			continue;
+		for (seen = false, j = 0; j < i && !seen; j++) {
+			scoreboard_snapshot(scoreboard_slot(sb, j), now_ms, &b);
+			seen =
+			    status_busy(&b) && strcmp(a.client, b.client) == 0;
+		}
+		if (seen)
+			continue;
+		c.client = a.client;
+		c.active = 1;
+		c.rate = a.rate;
+		for (j = i + 1; j < n; j++) {
+			scoreboard_snapshot(scoreboard_slot(sb, j), now_ms, &b);
+			if (status_busy(&b) &&
+			    strcmp(a.client, b.client) == 0) {
+				c.active++;
+				c.rate += b.rate;
+			}
+		}
+		status_format_client(o, f, &c, first);
+		first = false;
+	}
+	if (f == STATUS_JSON)
+		out_puts(o, "]");
+}
+
+void
+status_render(struct out *o, struct scoreboard *sb, const struct dl_config *cfg,
+    const struct status_query *q, int64_t listen_queue)
+{
+	struct status_pool p;
+	struct sb_snapshot s;
+	size_t i, n = scoreboard_nslots(sb);
+	int64_t now_ms = scoreboard_now_ms();
+	bool first = true;
+
+	if (q->format == STATUS_HTML) {
+		out_puts(o, status_page_html);
+		return;
+	}
+	status_gather(sb, cfg, &p);
+	p.listen_queue = listen_queue;
+	if (q->format == STATUS_OPENMETRICS && q->full) {
+		out_puts(o,
+		    "# TYPE dlfcgi_slot_sent_bytes gauge\n"
+		    "# HELP dlfcgi_slot_sent_bytes Body bytes sent "
+		    "by the request on a slot.\n");
+		for (i = 0; i < n; i++) {
+			scoreboard_snapshot(scoreboard_slot(sb, i), now_ms, &s);
+			if (s.state != SB_FREE)
+				status_format_slot(
+				    o, q->format, i, &s, now_ms, p.now, false);
+		}
+	}
+	if (q->format == STATUS_OPENMETRICS) {
+		/* the counters, then "# EOF" */
+		metrics_render(o, sb, cfg, true);
+		return;
+	}
+	status_format_begin(o, q, &p, cfg);
+	if (q->full) {
+		for (i = 0; i < n; i++) {
+			scoreboard_snapshot(scoreboard_slot(sb, i), now_ms, &s);
+			if (s.state == SB_FREE)
+				continue;
+			status_format_slot(
+			    o, q->format, i, &s, now_ms, p.now, first);
+			first = false;
+		}
+		if (q->format == STATUS_JSON)
+			out_puts(o, "]");
+	}
+	if (q->clients)
+		status_clients(o, sb, q->format, now_ms);
+	status_format_end(o, q);
+}
