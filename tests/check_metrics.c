@@ -270,7 +270,7 @@ static const char *const promised[] = {
     "dlfcgi_request_duration_seconds_bucket{le=\"+Inf\"} ",
     "dlfcgi_request_duration_seconds_sum ",
     "dlfcgi_request_duration_seconds_count ",
-    "dlfcgi_time_to_first_byte_seconds_bucket{le=\"0.00025\"} ",
+    "dlfcgi_time_to_first_byte_seconds_bucket{le=\"0.001\"} ",
     "dlfcgi_time_to_first_byte_seconds_count ",
     "dlfcgi_config_limit_rate_bytes_per_second ",
     "dlfcgi_config_max_duration_seconds ",
@@ -349,7 +349,7 @@ START_TEST(test_histogram_values)
 	stats_observe_duration(s, 1000);       /* <= 0.001, on the bound */
 	stats_observe_duration(s, 2000);       /* <= 0.005 */
 	stats_observe_duration(s, 7200000000); /* +Inf: 2 h */
-	stats_observe_ttfb(s, 300);	       /* <= 0.0005 */
+	stats_observe_ttfb(s, 2000);	       /* <= 0.0025 */
 	stats_add(&s->codes[stats_code_index(206)], 3);
 	stats_add(&s->sent_bytes, 123456789012ULL);
 	for (om = 0; om <= 1; om++) {
@@ -365,13 +365,13 @@ START_TEST(test_histogram_values)
 		    "dlfcgi_request_duration_seconds_count 4\n"
 		    "dlfcgi_request_duration_seconds_sum 7200.0035\n"));
 		ck_assert_ptr_nonnull(strstr(buf,
-		    "\ndlfcgi_time_to_first_byte_seconds_bucket{le=\"0.00025\"}"
+		    "\ndlfcgi_time_to_first_byte_seconds_bucket{le=\"0.001\"}"
 		    " "
-		    "0\ndlfcgi_time_to_first_byte_seconds_bucket{le=\"0.0005\"}"
+		    "0\ndlfcgi_time_to_first_byte_seconds_bucket{le=\"0.0025\"}"
 		    " "
 		    "1\n"));
 		ck_assert_ptr_nonnull(strstr(
-		    buf, "\ndlfcgi_time_to_first_byte_seconds_sum 0.0003\n"));
+		    buf, "\ndlfcgi_time_to_first_byte_seconds_sum 0.002\n"));
 		ck_assert_ptr_nonnull(
 		    strstr(buf, "\ndlfcgi_requests_total{code=\"206\"} 3\n"));
 		ck_assert_ptr_nonnull(

@@ -69,16 +69,19 @@ enum stat_restart {
 #define STAT_NCODES 15
 #define STAT_CODE_OTHER STAT_NCODES
 
-/* Histogram buckets (upper bounds, microseconds); +Inf is implied. */
+/*
+ * Histogram buckets (upper bounds, microseconds); +Inf is implied. The
+ * clocks of a request are read in milliseconds: no bound below 1 ms.
+ */
 #define STAT_DURATION_BUCKETS                                                  \
 	{                                                                      \
 		1000, 5000, 25000, 100000, 500000, 1000000, 5000000, 30000000, \
 		    120000000, 600000000, 3600000000LL                         \
 	}
-#define STAT_TTFB_BUCKETS                                                 \
-	{                                                                 \
-		250, 500, 1000, 2500, 5000, 10000, 25000, 100000, 500000, \
-		    1000000, 5000000                                      \
+#define STAT_TTFB_BUCKETS                                                      \
+	{                                                                      \
+		1000, 2500, 5000, 10000, 25000, 50000, 100000, 250000, 500000, \
+		    1000000, 5000000                                           \
 	}
 #define STAT_HIST_MAX 11
 
