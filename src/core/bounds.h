@@ -212,8 +212,15 @@
 
 /* Threads need little stack: no recursion, fixed buffers under 16 KiB. */
 #define WORKER_STACK_SIZE (256 * 1024)
-/* The overflow thread's look at a full pool, milliseconds. */
+/* The reserve thread's look at a full pool, milliseconds. */
 #define WORKER_OVERFLOW_POLL_MS 50
+/*
+ * Requests a worker's reserve thread holds for a thread to free up,
+ * each up to queue_timeout from its own accept; with this many held, a
+ * further one is refused at once (it had to be read to tell it from an
+ * admin page). Each costs a DL_REQUEST_MAX buffer, allocated at start.
+ */
+#define WORKER_HOLD_MAX 8
 
 /* Client token buckets of the scoreboard (rate_per_ip), shared. */
 #define SB_BUCKETS 4096

@@ -46,6 +46,24 @@ struct worker_thread {
 	struct sb_slot *slot;
 };
 
+/*
+ * A request the reserve thread holds for a serving thread: its own
+ * connection and parameter buffer, so that the reserve thread goes on
+ * accepting (admin pages) while it waits. state is under the lock.
+ */
+enum worker_hold_state {
+	HOLD_FREE,    /* the reserve thread may accept into it */
+	HOLD_WAITING, /* held: a serving thread may take it */
+	HOLD_TAKEN,   /* being served, or refused by the reserve thread */
+};
+
+struct worker_hold {
+	struct fcgi_conn conn;
+	char *buf;     /* DL_REQUEST_MAX: its parameters */
+	int state;     /* enum worker_hold_state */
+	int64_t since; /* accepted at (CLOCK_MONOTONIC ms) */
+};
+
 struct worker {
 	const struct request_env *env;
 	int listen_fd; /* -1 once closed */
@@ -61,13 +79,8 @@ struct worker {
 	int failed;
 	struct worker_thread *ts; /* n threads, then the reserve thread */
 	int n;
-	/*
-	 * The request the reserve thread holds for a serving thread
-	 * (worker_reserve_answer): its connection while offered; whether
-	 * a serving thread took it, and is done with it.
-	 */
-	struct fcgi_conn *held;
-	int held_taken, held_done;
+	/* Requests the reserve thread holds (worker_reserve_answer). */
+	struct worker_hold holds[WORKER_HOLD_MAX];
 };
 
 /* One per process; the signal thread outlives worker_run(). */
@@ -150,30 +163,56 @@ worker_count_request(struct worker *w)
 }
 
 /*
- * A serving thread that is free takes the request the reserve thread
- * holds, if any, and serves it on its own slot and buffer. 1 if it did.
+ * Marks the oldest waiting request as taken if it was accepted at or
+ * before until (ms; -1: whenever), and returns it; NULL if none. Under
+ * the lock.
+ */
+static struct worker_hold *
+worker_hold_take(struct worker *w, int64_t until)
+{
+	struct worker_hold *h, *old = NULL;
+	int i;
+
+	for (i = 0; i < WORKER_HOLD_MAX; i++) {
+		h = &w->holds[i];
+		if (h->state == HOLD_WAITING &&
+		    (old == NULL || h->since < old->since))
+			old = h;
+	}
+	if (old == NULL || (until >= 0 && old->since > until))
+		return NULL;
+	old->state = HOLD_TAKEN;
+	return old;
+}
+
+static void
+worker_hold_free(struct worker *w, struct worker_hold *h)
+{
+	pthread_mutex_lock(&w->lock);
+	h->state = HOLD_FREE;
+	pthread_mutex_unlock(&w->lock);
+}
+
+/*
+ * A serving thread that is free takes the oldest request the reserve
+ * thread holds, if any, and serves it on its own slot and buffer. 1 if
+ * it did.
  */
 static int
 worker_take_held(struct worker_thread *t)
 {
 	struct worker *w = t->w;
-	struct fcgi_conn *c;
+	struct worker_hold *h;
 
 	pthread_mutex_lock(&w->lock);
-	if ((c = w->held) != NULL) {
-		w->held = NULL;
-		w->held_taken = 1;
-	}
+	h = worker_hold_take(w, -1);
 	pthread_mutex_unlock(&w->lock);
-	if (c == NULL)
+	if (h == NULL)
 		return 0;
-	request_handle(
-	    w->env, c, t->buf, (size_t)w->env->cfg->buffer_size, t->slot);
+	request_handle(w->env, &h->conn, t->buf,
+	    (size_t)w->env->cfg->buffer_size, t->slot);
 	worker_count_request(w);
-	pthread_mutex_lock(&w->lock);
-	w->held_done = 1;
-	pthread_cond_broadcast(&w->cond);
-	pthread_mutex_unlock(&w->lock);
+	worker_hold_free(w, h);
 	return 1;
 }
 
@@ -211,101 +250,153 @@ worker_thread_main(void *arg)
 }
 
 /*
- * One look of the reserve thread (inside worker_enter()): 1 with a
- * connection accepted in t->conn. *since is when the pool was first
- * seen full with a connection waiting (0: not so), kept while it stays
- * so: the time a request has waited in all.
+ * Refuses with 503 the held requests that have waited queue_timeout
+ * since their own accept, or all of them once the worker stops. Returns
+ * the milliseconds until the next one is due (WORKER_OVERFLOW_POLL_MS
+ * at most), so that the reserve thread's wait ends in time for it.
  */
 static int
-worker_reserve_step(struct worker_thread *t, int64_t *since)
+worker_reserve_expire(struct worker *w)
+{
+	int64_t qt = (int64_t)w->env->cfg->queue_timeout * 1000, now, due;
+	bool stop = atomic_load(&worker_stop);
+	struct worker_hold *h;
+	int i, ms = WORKER_OVERFLOW_POLL_MS;
+
+	for (;;) {
+		now = scoreboard_now_ms();
+		pthread_mutex_lock(&w->lock);
+		h = worker_hold_take(w, stop ? -1 : now - qt);
+		pthread_mutex_unlock(&w->lock);
+		if (h == NULL)
+			break;
+		request_refuse(w->env, &h->conn,
+		    stop ? "all threads busy, and the worker is stopping"
+			 : "all threads busy for queue_timeout");
+		worker_hold_free(w, h);
+	}
+	pthread_mutex_lock(&w->lock);
+	for (i = 0; i < WORKER_HOLD_MAX; i++)
+		if (w->holds[i].state == HOLD_WAITING) {
+			due = w->holds[i].since + qt - now;
+			if (due < ms)
+				ms = due < 1 ? 1 : (int)due;
+		}
+	pthread_mutex_unlock(&w->lock);
+	return ms;
+}
+
+/*
+ * One look of the reserve thread (inside worker_enter()), waiting at
+ * most ms: when no thread of the pool is idle and a connection waits,
+ * accepts it into a free hold (*hp), or into t->conn if every hold is
+ * in use (*hp NULL). Returns the connection with a request read, or
+ * NULL; *since is when it was accepted.
+ */
+static struct fcgi_conn *
+worker_reserve_step(
+    struct worker_thread *t, int ms, struct worker_hold **hp, int64_t *since)
 {
 	struct worker *w = t->w;
 	struct pollfd pfd = {.fd = w->listen_fd, .events = POLLIN};
+	struct worker_hold *h = NULL;
+	struct fcgi_conn *c = &t->conn;
+	char *buf = t->buf;
+	int i, rc;
 
+	*hp = NULL;
 	if (scoreboard_count(w->env->sb, SB_IDLE) > 0) {
-		*since = 0;
-		poll(NULL, 0, WORKER_OVERFLOW_POLL_MS);
-		return 0;
+		poll(NULL, 0, ms);
+		return NULL;
 	}
-	if (poll(&pfd, 1, WORKER_OVERFLOW_POLL_MS) <= 0) {
-		*since = 0;
-		return 0;
+	if (poll(&pfd, 1, ms) <= 0)
+		return NULL;
+	*since = scoreboard_now_ms();
+	/* only this thread turns a hold from free to waiting: no race */
+	pthread_mutex_lock(&w->lock);
+	for (i = 0; i < WORKER_HOLD_MAX && h == NULL; i++)
+		if (w->holds[i].state == HOLD_FREE)
+			h = &w->holds[i];
+	pthread_mutex_unlock(&w->lock);
+	if (h != NULL) {
+		/* the reserve thread's one epoll set goes with the accept */
+		c = &h->conn;
+		buf = h->buf;
+		c->epfd = t->conn.epfd;
 	}
-	if (*since == 0)
-		*since = scoreboard_now_ms();
-	return fcgi_accept(&t->conn, w->listen_fd, &worker_stop, w->env->cfg,
-		   (unsigned char *)t->buf, t->buflen) == 1;
+	rc = fcgi_accept(c, w->listen_fd, &worker_stop, w->env->cfg,
+	    (unsigned char *)buf, DL_REQUEST_MAX);
+	if (h != NULL) {
+		t->conn.epfd = c->epfd;
+		c->epfd = -1;
+	}
+	if (rc != 1)
+		return NULL;
+	*hp = h;
+	return c;
 }
 
 /*
  * The reserve thread's answer to what it accepted: an admin page (or a
  * request flagged while reading) at once, without a slot; any other
- * request is held, the only one, for a serving thread that becomes
- * free (worker_take_held), and refused with 503 once it has waited
- * queue_timeout since *since, or when the worker stops.
+ * request is held (h) for a serving thread that frees up
+ * (worker_take_held) and refused with 503 once it has waited
+ * queue_timeout from its own accept (worker_reserve_expire); with
+ * every hold in use (h NULL) it is refused at once.
  */
 static void
-worker_reserve_answer(struct worker_thread *t, int64_t since)
+worker_reserve_answer(struct worker_thread *t, struct fcgi_conn *c,
+    struct worker_hold *h, int64_t since)
 {
 	struct worker *w = t->w;
-	struct fcgi_conn *c = &t->conn;
-	int64_t deadline = since + (int64_t)w->env->cfg->queue_timeout * 1000;
-	struct timespec ts;
-	int taken;
 
 	if (c->refuse_status != 0 ||
 	    admin_match(w->env->cfg, fcgi_param(c, "PATH_INFO")) !=
 		ADMIN_NONE) {
-		request_handle(w->env, c, t->buf, t->buflen, NULL);
+		request_handle(w->env, c, h != NULL ? h->buf : t->buf,
+		    DL_REQUEST_MAX, NULL);
+		return;
+	}
+	if (h == NULL) {
+		request_refuse(w->env, c,
+		    "all threads busy, and as many requests as the reserve "
+		    "thread holds already wait");
 		return;
 	}
 	pthread_mutex_lock(&w->lock);
-	w->held = c;
-	w->held_taken = w->held_done = 0;
-	while (!w->held_taken && !atomic_load(&worker_stop) &&
-	    scoreboard_now_ms() < deadline) {
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += WORKER_OVERFLOW_POLL_MS * 1000000L;
-		if (ts.tv_nsec >= 1000000000L) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000L;
-		}
-		pthread_cond_timedwait(&w->cond, &w->lock, &ts);
-	}
-	if (!(taken = w->held_taken))
-		w->held = NULL;
-	while (taken && !w->held_done)
-		pthread_cond_wait(&w->cond, &w->lock);
+	h->since = since;
+	h->state = HOLD_WAITING;
 	pthread_mutex_unlock(&w->lock);
-	if (!taken)
-		request_refuse(w->env, c,
-		    atomic_load(&worker_stop)
-			? "all threads busy, and the worker is stopping"
-			: "all threads busy for queue_timeout");
 }
 
 /*
  * The reserve thread: when no thread of the whole pool is idle it
- * takes a waiting connection at once, so that the status page, the
- * metrics and the ping are answered however busy the pool is, and
- * any other request waits at most queue_timeout, then gets 503.
+ * takes each waiting connection at once, so that the status page, the
+ * metrics and the ping are answered however busy the pool is, even
+ * while it holds other requests; those wait at most queue_timeout each,
+ * then get 503. Once the worker stops, the requests still held get 503
+ * (the serving threads, joined first, finish those they took).
  */
 static void *
 worker_reserve_main(void *arg)
 {
 	struct worker_thread *t = arg;
 	struct worker *w = t->w;
+	struct worker_hold *h;
+	struct fcgi_conn *c;
 	int64_t since = 0;
-	int rc;
+	int ms = WORKER_OVERFLOW_POLL_MS;
 
 	if (!worker_wait_go(w))
 		return NULL;
 	while (worker_enter(w)) {
-		rc = worker_reserve_step(t, &since);
+		c = worker_reserve_step(t, ms, &h, &since);
 		worker_leave(w);
-		if (rc == 1)
-			worker_reserve_answer(t, since);
+		if (c != NULL)
+			worker_reserve_answer(t, c, h, since);
+		ms = worker_reserve_expire(w);
 	}
+	worker_reserve_expire(w);
 	return NULL;
 }
 
@@ -503,7 +594,19 @@ worker_run(const struct request_env *env, int listen_fd, int gen, int proc)
 			log_warn("pthread_create");
 			break;
 		}
-	if (started == n &&
+	for (i = 0; i < WORKER_HOLD_MAX; i++) {
+		fcgi_conn_init(&w->holds[i].conn);
+		w->holds[i].conn.stats = scoreboard_stats(env->sb);
+		w->holds[i].state = HOLD_FREE;
+		w->holds[i].buf = NULL;
+	}
+	for (i = 0; i < WORKER_HOLD_MAX; i++) {
+		if ((w->holds[i].buf = malloc(DL_REQUEST_MAX)) == NULL) {
+			log_warn("malloc %d bytes", DL_REQUEST_MAX);
+			break;
+		}
+	}
+	if (started == n && i == WORKER_HOLD_MAX &&
 	    worker_thread_init(&ts[n], w, DL_REQUEST_MAX) == 0) {
 		if ((e = pthread_create(
 			 &ts[n].tid, &attr, worker_reserve_main, &ts[n])) == 0)
@@ -545,6 +648,11 @@ worker_run(const struct request_env *env, int listen_fd, int gen, int proc)
 		pthread_join(ts[n].tid, NULL);
 		fcgi_conn_destroy(&ts[n].conn);
 		free(ts[n].buf);
+	}
+	for (i = 0; i < WORKER_HOLD_MAX; i++) {
+		fcgi_conn_destroy(&w->holds[i].conn);
+		free(w->holds[i].buf);
+		w->holds[i].buf = NULL;
 	}
 	w->ts = NULL;
 	free(ts);
