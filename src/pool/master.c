@@ -286,6 +286,8 @@ master_abort(struct master *m, const char *why)
 static void
 master_commit(struct master *m)
 {
+	char wbuf[512];
+	const char *warn;
 	int old = m->cur.id;
 
 	master_signal_children(m, SIGTERM, old);
@@ -303,6 +305,9 @@ master_commit(struct master *m)
 		 "ready; generation %d drains",
 	    m->config_file, m->cur.id, m->cur.cfg.workers, m->cur.cfg.threads,
 	    old);
+	if ((warn = config_offload_warning(&m->cur.cfg, wbuf, sizeof(wbuf))) !=
+	    NULL)
+		log_warnx("%s", warn);
 	master_undefer(m);
 }
 
