@@ -819,15 +819,17 @@ config_load(const char *file, struct dl_config *cfg, FILE *errfp)
 		cfg->offload_mode = OFFLOAD_X_ACCEL;
 	else if (strcmp(cfg->offload, "x-sendfile") == 0)
 		cfg->offload_mode = OFFLOAD_X_SENDFILE;
+	/* the line of the offload key: what the admin has to change */
+	s = config_lookup(&lc, "offload");
 	if (cfg->offload_mode == OFFLOAD_X_ACCEL &&
 	    cfg->offload_prefix == NULL) {
-		conf_error(errfp, file, NULL,
+		conf_error(errfp, file, s,
 		    "offload = \"x-accel-redirect\" needs offload_prefix, "
 		    "the URI of nginx's internal location (\"/_dlfcgi/\")");
 		errors++;
 	}
 	if (cfg->offload_mode == OFFLOAD_X_ACCEL && !cfg->etag_nginx) {
-		conf_error(errfp, file, NULL,
+		conf_error(errfp, file, s,
 		    "offload = \"x-accel-redirect\" needs etag_format = "
 		    "\"nginx\": nginx replaces the ETag of an offloaded "
 		    "answer by its own, and validators must not change when "
