@@ -125,6 +125,8 @@ main(int argc, char *argv[])
 	struct request_env env;
 	const char *file = NULL;
 	sigset_t set;
+	char wbuf[512];
+	const char *warn;
 	bool check = false, foreground_log = false, detach = false;
 	int ch, rc;
 	size_t nslots;
@@ -218,6 +220,9 @@ main(int argc, char *argv[])
 
 	log_info("dlfcgi %s serving %s on %s", PACKAGE_VERSION, m.cur.cfg.root,
 	    m.cur.cfg.listen ? m.cur.cfg.listen : "an inherited socket");
+	if ((warn = config_offload_warning(&m.cur.cfg, wbuf, sizeof(wbuf))) !=
+	    NULL)
+		log_warnx("%s", warn);
 	if (m.cur.cfg.workers > 0)
 		rc = master_run(&m);
 	else {

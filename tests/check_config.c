@@ -23,12 +23,19 @@
 #include "check_util.h"
 #include "config.h"
 #include "bounds.h"
+#include "offload.h"
 
 /* Long strings for the bounds of the keys that end up in headers. */
 #define X8 "xxxxxxxx"
 #define X16 X8 X8
 #define X32 X16 X16
 #define X64 X32 X32
+
+/* check_offload_prefix()'s refusal */
+#define PFX                                                                 \
+	"offload_prefix must be a URI prefix such as \"/_dlfcgi/\": '/', "  \
+	"segments of letters, digits, '-', '.', '_', '~', a final '/', at " \
+	"most 256 bytes"
 
 static char cfg_dir[96];
 static char cfg_file[128];
@@ -181,6 +188,13 @@ START_TEST(test_defaults)
 	ck_assert_uint_eq(c.nstatus_allowed, 2);
 	ck_assert_int_eq(c.status_allowed[0].prefix, 8);
 	ck_assert_int_eq(c.status_allowed[1].prefix, 128);
+	ck_assert_str_eq(c.etag_format, "dlfcgi");
+	ck_assert(!c.etag_nginx);
+	ck_assert_str_eq(c.offload, "none");
+	ck_assert_int_eq(c.offload_mode, OFFLOAD_NONE);
+	ck_assert_ptr_null(c.offload_prefix);
+	ck_assert(c.offload_min_size == 65536);
+	ck_assert(c.offload_encode);
 	free(rep);
 	config_free(&c);
 }
@@ -316,6 +330,110 @@ START_TEST(test_every_key)
 	ck_assert_str_eq(c.error_log, "stderr");
 	ck_assert_ptr_nonnull(strstr(c.access_log, cfg_dir));
 	ck_assert_str_eq(c.access_log + strlen(cfg_dir), "/access.log");
+	free(rep);
+	config_free(&c);
+}
+END_TEST
+
+/*
+ * Offload (dlfcgi.conf(5) OFFLOAD): good values of each key, and the
+ * mode they derive.
+ */
+static const struct {
+	const char *text; /* after root */
+	int mode;
+	const char *prefix;
+	bool etag_nginx, encode;
+	long long min_size;
+} offload_rows[] = {
+    {"offload = \"none\";\n", OFFLOAD_NONE, NULL, false, true, 65536},
+    {"offload = \"x-accel-redirect\";\noffload_prefix = \"/_dlfcgi/\";\n"
+     "etag_format = \"nginx\";\n",
+	OFFLOAD_X_ACCEL, "/_dlfcgi/", true, true, 65536},
+    {"etag_format = \"nginx\";\noffload_prefix = \"/a.b/c-d/_~x/\";\n"
+     "offload = \"x-accel-redirect\";\noffload_min_size = 0;\n",
+	OFFLOAD_X_ACCEL, "/a.b/c-d/_~x/", true, true, 0},
+    {"offload = \"x-sendfile\";\n", OFFLOAD_X_SENDFILE, NULL, false, true,
+	65536},
+    {"offload = \"x-sendfile\";\noffload_encode = false;\n"
+     "offload_min_size = 9223372036854775807L;\n",
+	OFFLOAD_X_SENDFILE, NULL, false, false, 9223372036854775807LL},
+    /* etag_format alone: direct mode with nginx's validators */
+    {"etag_format = \"nginx\";\n", OFFLOAD_NONE, NULL, true, true, 65536},
+    {"etag_format = \"dlfcgi\";\noffload_prefix = \"/x/\";\n", OFFLOAD_NONE,
+	"/x/", false, true, 65536},
+};
+
+START_TEST(test_offload_keys)
+{
+	struct dl_config c;
+	char *rep, text[512];
+
+	snprintf(
+	    text, sizeof(text), "root = \"$D\";\n%s", offload_rows[_i].text);
+	ck_assert_int_eq(load_text(text, &c, &rep), 0);
+	ck_assert_str_eq(rep, "");
+	ck_assert_int_eq(c.offload_mode, offload_rows[_i].mode);
+	if (offload_rows[_i].prefix == NULL)
+		ck_assert_ptr_null(c.offload_prefix);
+	else
+		ck_assert_str_eq(c.offload_prefix, offload_rows[_i].prefix);
+	ck_assert(c.etag_nginx == offload_rows[_i].etag_nginx);
+	ck_assert(c.offload_encode == offload_rows[_i].encode);
+	ck_assert(c.offload_min_size == offload_rows[_i].min_size);
+	free(rep);
+	config_free(&c);
+}
+END_TEST
+
+/*
+ * The start-up warning: offload on and a limit that holds a thread for
+ * a transfer (the default max_clients_per_ip among them); none when
+ * every such limit is 0 or offload is off.
+ */
+static const struct {
+	const char *text; /* after root */
+	const char *has;  /* NULL: no warning */
+} warn_rows[] = {
+    {"offload = \"x-sendfile\";\n", "max_clients_per_ip (8)"},
+    {"offload = \"x-sendfile\";\nmax_clients_per_ip = 0;\n", NULL},
+    {"offload = \"none\";\n", NULL},
+    {"offload = \"none\";\nmax_clients_per_ip = 4;\nmin_rate = 10;\n", NULL},
+    {"offload = \"x-sendfile\";\nmax_clients_per_ip = 0;\n"
+     "max_conns_per_file_per_ip = 2;\n",
+	"max_conns_per_file_per_ip (2)"},
+    {"offload = \"x-sendfile\";\nmax_clients_per_ip = 0;\nmin_rate = 10;\n",
+	"min_rate (10)"},
+    {"offload = \"x-sendfile\";\nmax_clients_per_ip = 0;\n"
+     "max_duration = 60;\n",
+	"max_duration (60)"},
+    {"offload = \"x-accel-redirect\";\noffload_prefix = \"/p/\";\n"
+     "etag_format = \"nginx\";\nmax_clients_per_ip = 3;\n",
+	"offload = x-accel-redirect: max_clients_per_ip (3)"},
+    /* limit_rate and rate_per_ip do reach or precede the transfer */
+    {"offload = \"x-sendfile\";\nmax_clients_per_ip = 0;\n"
+     "limit_rate = 1000;\nrate_per_ip = 5;\n",
+	NULL},
+};
+
+START_TEST(test_offload_warning)
+{
+	struct dl_config c;
+	char *rep, text[512], buf[512];
+	const char *w;
+
+	snprintf(text, sizeof(text), "root = \"$D\";\n%s", warn_rows[_i].text);
+	ck_assert_int_eq(load_text(text, &c, &rep), 0);
+	ck_assert_str_eq(rep, "");
+	w = config_offload_warning(&c, buf, sizeof(buf));
+	if (warn_rows[_i].has == NULL)
+		ck_assert_ptr_null(w);
+	else {
+		ck_assert_ptr_nonnull(w);
+		ck_assert_msg(strstr(w, warn_rows[_i].has) != NULL &&
+			strstr(w, "nginx limit_conn") != NULL,
+		    "%s", w);
+	}
 	free(rep);
 	config_free(&c);
 }
@@ -519,6 +637,9 @@ static const struct {
     I(slowlog_stall, "0", 0),
     I(slowlog_stall, "86400", 86400),
     E(slowlog_stall, "86401", "0 and 86400", "86401"),
+    L(offload_min_size, "0", 0),
+    L(offload_min_size, "9223372036854775807L", 9223372036854775807LL),
+    E(offload_min_size, "-1", "0 and 9223372036854775807", "-1"),
 #undef I
 #undef L
 #undef E
@@ -727,6 +848,52 @@ static const struct {
 	"\"relative.log\""},
     {"root = \"$D\";\naccess_log = \"stderr\";\n", 2,
 	"access_log must be an absolute path, not \"stderr\""},
+    /* offload (dlfcgi.conf(5) OFFLOAD) */
+    {"root = \"$D\";\noffload = \"nginx\";\n", 2,
+	"offload must be \"none\", \"x-accel-redirect\" or \"x-sendfile\", "
+	"not \"nginx\""},
+    {"root = \"$D\";\noffload = \"X-Sendfile\";\n", 2,
+	"offload must be \"none\", \"x-accel-redirect\" or \"x-sendfile\", "
+	"not \"X-Sendfile\""},
+    {"root = \"$D\";\noffload = true;\n", 2, "offload must be a string"},
+    {"root = \"$D\";\netag_format = \"apache\";\n", 2,
+	"etag_format must be \"dlfcgi\" or \"nginx\", not \"apache\""},
+    {"root = \"$D\";\netag_format = \"\";\n", 2,
+	"etag_format must be \"dlfcgi\" or \"nginx\", not \"\""},
+    {"root = \"$D\";\noffload_encode = \"no\";\n", 2,
+	"offload_encode must be true or false"},
+    {"root = \"$D\";\noffload_min_size = \"64k\";\n", 2,
+	"offload_min_size must be an integer"},
+    {"root = \"$D\";\noffload_prefix = \"_dlfcgi/\";\n", 2, PFX},
+    {"root = \"$D\";\noffload_prefix = \"/_dlfcgi\";\n", 2, PFX},
+    {"root = \"$D\";\noffload_prefix = \"/\";\n", 2, PFX},
+    {"root = \"$D\";\noffload_prefix = \"/a//b/\";\n", 2, PFX},
+    {"root = \"$D\";\noffload_prefix = \"/a/../b/\";\n", 2, PFX},
+    {"root = \"$D\";\noffload_prefix = \"/./\";\n", 2, PFX},
+    {"root = \"$D\";\noffload_prefix = \"/a b/\";\n", 2, PFX},
+    {"root = \"$D\";\noffload_prefix = \"/a%20b/\";\n", 2, PFX},
+    {"root = \"$D\";\noffload_prefix = \"/a?b/\";\n", 2, PFX},
+    {"root = \"$D\";\noffload_prefix = \"/a\\nb/\";\n", 2, PFX},
+    {"root = \"$D\";\noffload_prefix = \"/\xc3\xbc/\";\n", 2, PFX},
+    {"root = \"$D\";\noffload_prefix = \"/" X64 X64 X64 X64 "/\";\n", 2, PFX},
+    /* x-accel-redirect needs its prefix and nginx's ETag: the offload line */
+    {"root = \"$D\";\n\noffload = \"x-accel-redirect\";\n"
+     "etag_format = \"nginx\";\n",
+	3,
+	"offload = \"x-accel-redirect\" needs offload_prefix, the URI of "
+	"nginx's internal location (\"/_dlfcgi/\")"},
+    {"root = \"$D\";\noffload_prefix = \"/_dlfcgi/\";\n"
+     "offload = \"x-accel-redirect\";\n",
+	3,
+	"offload = \"x-accel-redirect\" needs etag_format = \"nginx\": nginx "
+	"replaces the ETag of an offloaded answer by its own, and validators "
+	"must not change when offload is turned on or off"},
+    {"root = \"$D\";\noffload_prefix = \"/_dlfcgi/\";\n"
+     "offload = \"x-accel-redirect\";\netag_format = \"dlfcgi\";\n",
+	3,
+	"offload = \"x-accel-redirect\" needs etag_format = \"nginx\": nginx "
+	"replaces the ETag of an offloaded answer by its own, and validators "
+	"must not change when offload is turned on or off"},
 };
 
 /*
@@ -771,6 +938,12 @@ static const struct {
 	"\"rel.log\""},
     {"access_log", "rel.log",
 	"access_log must be an absolute path, not \"rel.log\""},
+    {"offload", "sendfile",
+	"offload must be \"none\", \"x-accel-redirect\" or \"x-sendfile\", "
+	"not \"sendfile\""},
+    {"etag_format", "weak",
+	"etag_format must be \"dlfcgi\" or \"nginx\", not \"weak\""},
+    {"offload_prefix", "x", PFX},
     {"error_log", "$D",
 	"error_log \"$D\" is a directory, not a regular file (a log that "
 	"is not a regular file could block dlfcgi)"},
@@ -845,6 +1018,31 @@ START_TEST(test_every_error_reported)
 	    "dlfcgi: %1$s:8: unknown key \"x\"\n"
 	    "dlfcgi: %1$s: root is not set (the directory to serve)\n",
 	    cfg_file, cfg_dir);
+	ck_assert_str_eq(rep, want);
+	assert_empty(&c);
+	free(rep);
+}
+END_TEST
+
+/* x-accel-redirect with neither prefix nor etag_format: both said. */
+START_TEST(test_offload_both_missing)
+{
+	struct dl_config c;
+	char *rep, want[1024];
+
+	ck_assert_int_eq(
+	    load_text(
+		"root = \"$D\";\noffload = \"x-accel-redirect\";\n", &c, &rep),
+	    2);
+	snprintf(want, sizeof(want),
+	    "dlfcgi: %1$s:2: offload = \"x-accel-redirect\" needs "
+	    "offload_prefix, the URI of nginx's internal location "
+	    "(\"/_dlfcgi/\")\n"
+	    "dlfcgi: %1$s:2: offload = \"x-accel-redirect\" needs etag_format "
+	    "= \"nginx\": nginx replaces the ETag of an offloaded answer by "
+	    "its own, and validators must not change when offload is turned "
+	    "on or off\n",
+	    cfg_file);
 	ck_assert_str_eq(rep, want);
 	assert_empty(&c);
 	free(rep);
@@ -1053,6 +1251,8 @@ suite_config(void)
 	tcase_add_test(tc, test_load_twice);
 	tcase_add_test(tc, test_header_strings_at_bound);
 	tcase_add_loop_test(tc, test_fair_share, 0, NELEM(share_rows));
+	tcase_add_loop_test(tc, test_offload_keys, 0, NELEM(offload_rows));
+	tcase_add_loop_test(tc, test_offload_warning, 0, NELEM(warn_rows));
 
 	tcase_add_loop_test(tl, test_limit, 0, NELEM(limit_rows));
 
@@ -1060,6 +1260,7 @@ suite_config(void)
 	tcase_add_loop_test(te, test_check_names_key, 0, NELEM(key_rows));
 	tcase_add_test(te, test_every_error_reported);
 	tcase_add_test(te, test_bad_root_counts_once);
+	tcase_add_test(te, test_offload_both_missing);
 	tcase_add_test(te, test_too_many_peers);
 	tcase_add_test(te, test_missing_file);
 	tcase_add_test(te, test_file_is_directory);

@@ -32,6 +32,7 @@ static Suite *(*const suites[])(void) = {
     suite_pace,
     suite_stats,
     suite_metrics,
+    suite_offload,
 };
 
 int

@@ -35,5 +35,6 @@ Suite *suite_decide(void);
 Suite *suite_pace(void);
 Suite *suite_stats(void);
 Suite *suite_metrics(void);
+Suite *suite_offload(void);
 
 #endif

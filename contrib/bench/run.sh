@@ -15,6 +15,9 @@
 #   C2  nginx -> php-fpm, echo file_get_contents()   (few clients only)
 #   D   nginx -> Go net/http/fcgi + http.ServeContent (gofcgi/main.go)
 #   E   lighttpd mod_fastcgi -> the dlfcgi of B (stream-response-body 2)
+#   F   nginx -> dlfcgi in offload mode: dlfcgi answers X-Accel-Redirect,
+#       nginx sends the file from an internal location (workers 2,
+#       threads 32, offload_min_size 65536: the 4 KiB file stays direct)
 #
 # All nginx targets sit behind one nginx instance with identical FastCGI
 # settings. See contrib/bench/README.md for what each column means.
@@ -22,7 +25,7 @@
 # Knobs (environment):
 #   RUNS=3       runs per figure; the median is printed (QUICK: 1)
 #   QUICK=1      small files, short durations: a smoke test
-#   TARGETS="A B B2 C C2 D E"   subset to run, in that order
+#   TARGETS="A B B2 C C2 D E F"   subset to run, in that order
 #   KEEP=1       keep the temporary directory (configs, logs)
 #   PROFILE=1    after each target's figures, one more single stream under
 #                perf record -a: where the CPU goes, per process and symbol
@@ -62,7 +65,7 @@ fi
 case $RUNS in
 '' | *[!0-9]* | 0) echo "run.sh: RUNS must be a positive integer" >&2; exit 1 ;;
 esac
-TARGETS=${TARGETS:-A B B2 C C2 D E}
+TARGETS=${TARGETS:-A B B2 C C2 D E F}
 KEEP=${KEEP:-0}
 PROFILE=${PROFILE:-0}
 SCRAPE=${SCRAPE:-0}
@@ -261,8 +264,8 @@ fi
 [ -r /proc/self/smaps_rollup ] || die "/proc/PID/smaps_rollup not available (kernel >= 4.14 needed)"
 for t in $TARGETS; do
 	case $t in
-	A | B | B2 | C | C2 | D | E) ;;
-	*) die "unknown target $t in TARGETS (A B B2 C C2 D E)" ;;
+	A | B | B2 | C | C2 | D | E | F) ;;
+	*) die "unknown target $t in TARGETS (A B B2 C C2 D E F)" ;;
 	esac
 done
 want() { case " $TARGETS " in *" $1 "*) return 0 ;; esac; return 1; }
@@ -272,7 +275,7 @@ IS_ROOT=0
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/dlfcgi-bench.XXXXXX") || die "mktemp -d failed"
 mkdir -p "$T/files" "$T/log" "$T/run" "$T/nginx/tmp" "$T/lighttpd/tmp" \
-	"$T/dlfcgi-b" "$T/dlfcgi-b2" "$T/php-c" "$T/php-c2" "$T/go" \
+	"$T/dlfcgi-b" "$T/dlfcgi-b2" "$T/dlfcgi-f" "$T/php-c" "$T/php-c2" "$T/go" \
 	"$T/clients" || die "mkdir in $T failed"
 FILES=$(cd "$T/files" && pwd -P)
 log "run.sh: working in $T"
@@ -297,10 +300,10 @@ human() { # bytes -> "4 KiB", "256 MiB", "1 GiB"
 		else printf "%g KiB\n", b / 1024 }'
 }
 
-# --- dlfcgi (B, B2) ------------------------------------------------------
-DLFCGI_B_PID="" DLFCGI_B2_PID=""
-start_dlfcgi() { # id sendfile
-	local id=$1 sf=$2 dir="$T/dlfcgi-$1" pid
+# --- dlfcgi (B, B2, F) ---------------------------------------------------
+DLFCGI_B_PID="" DLFCGI_B2_PID="" DLFCGI_F_PID=""
+start_dlfcgi() { # id sendfile [more configuration lines]
+	local id=$1 sf=$2 more=${3:-} dir="$T/dlfcgi-$1" pid
 	cat >"$dir/dlfcgi.conf" <<-EOF
 		# dlfcgi target $id of contrib/bench/run.sh
 		root = "$FILES";
@@ -312,6 +315,7 @@ start_dlfcgi() { # id sendfile
 		error_log = "stderr";
 		shutdown_timeout = 2;
 		metrics_path = "/_metrics";
+		$more
 	EOF
 	"$DLFCGI" -t -c "$dir/dlfcgi.conf" >"$T/log/dlfcgi-$id.check" 2>&1 ||
 		die "dlfcgi -t -c $dir/dlfcgi.conf: $(cat "$T/log/dlfcgi-$id.check")"
@@ -327,6 +331,9 @@ if want B || want B2 || want E; then
 	want B || want E && start_dlfcgi b true
 	want B2 && start_dlfcgi b2 false
 fi
+# F: offload mode, as contrib/nginx/dlfcgi-offload.conf sets it up (the
+# transfer is nginx's: no per-client limit in dlfcgi).
+want F && start_dlfcgi f true 'offload = "x-accel-redirect"; offload_prefix = "/_f/"; etag_format = "nginx"; max_clients_per_ip = 0;'
 
 # --- php-fpm (C, C2) -----------------------------------------------------
 PHP_C_PID="" PHP_C2_PID=""
@@ -464,6 +471,9 @@ fcgi_location() { # prefix socket script_filename
 	fcgi_location /c "$T/run/php-c.sock" "$T/php-c/readfile.php"
 	fcgi_location /c2 "$T/run/php-c2.sock" "$T/php-c2/file_get_contents.php"
 	fcgi_location /d "$T/run/go.sock" '$document_root$fastcgi_script_name'
+	fcgi_location /f "$T/run/f.sock" '$document_root$fastcgi_script_name'
+	# F's internal location: what X-Accel-Redirect: /_f/... names
+	echo "        location /_f/ { internal; alias $FILES/; }"
 	echo "    }"
 	echo "}"
 } >"$T/nginx/nginx.conf"
@@ -512,7 +522,8 @@ NAME[C]="C  php-fpm readfile"
 NAME[C2]="C2 php-fpm file_get_cont."
 NAME[D]="D  Go net/http/fcgi"
 NAME[E]="E  lighttpd -> dlfcgi B"
-for t in A B B2 C C2 D; do URL[$t]="http://127.0.0.1:$NPORT/$(echo "$t" | tr A-Z a-z)"; done
+NAME[F]="F  nginx X-Accel -> dlfcgi"
+for t in A B B2 C C2 D F; do URL[$t]="http://127.0.0.1:$NPORT/$(echo "$t" | tr A-Z a-z)"; done
 URL[E]="http://127.0.0.1:$LPORT/e"
 BACKEND[A]=$NGINX_PID
 BACKEND[B]=$DLFCGI_B_PID
@@ -521,7 +532,8 @@ BACKEND[C]=$PHP_C_PID
 BACKEND[C2]=$PHP_C2_PID
 BACKEND[D]=$GO_PID
 BACKEND[E]=$DLFCGI_B_PID
-for t in A B B2 C C2 D; do FRONT[$t]=$NGINX_PID; done
+BACKEND[F]=$DLFCGI_F_PID
+for t in A B B2 C C2 D F; do FRONT[$t]=$NGINX_PID; done
 FRONT[E]=$LIGHTTPD_PID
 
 # One download with curl: prints "speed_bytes_per_s size http_code exit".
@@ -788,7 +800,7 @@ echo
 echo "machine:  $(nproc) CPUs, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), $(awk '/^MemTotal:/ { printf "%.1f GiB RAM\n", $2 / 1048576 }' /proc/meminfo)"
 echo "kernel:   $(uname -srm)"
 echo "nginx:    $(nginx -v 2>&1 | sed 's/^nginx version: //')"
-echo "front:    nginx fastcgi_buffering off; fastcgi_buffer_size $FCGI_BUFFER (FCGI_BUFFER) for B B2 C C2 D"
+echo "front:    nginx fastcgi_buffering off; fastcgi_buffer_size $FCGI_BUFFER (FCGI_BUFFER) for B B2 C C2 D F"
 echo "lighttpd: $(lighttpd -v 2>&1 | head -n 1 | sed 's/ - a light.*//')"
 echo "php:      $(php -v | head -n 1)"
 echo "php-fpm:  $("$PHP_FPM" -v | head -n 1); output_buffering=$("$PHP_FPM" -i 2>/dev/null | awk -F' => ' '/^output_buffering/ { print $2; exit }')"
@@ -829,6 +841,7 @@ done
 echo
 want A && echo "A: the CPU and memory columns are nginx's own (master + workers): it is the server."
 want E && echo "E: clients talk to lighttpd; CPU and memory are those of the dlfcgi of B (shared)."
+want F && echo "F: CPU and memory are dlfcgi's (it answers, nginx sends the bytes); front + backend below is the figure to compare with A."
 want C2 && echo "C2 (*): ${R[C2.conc]:-$C2_CLIENTS} concurrent clients instead of $CONC, ${R[C2.slow]:-$C2_CLIENTS} slow clients instead of $SLOW: each holds the whole file in memory."
 echo
 echo "front-end CPU during single+${CONC}x (s/GiB; nginx, lighttpd for E), and front + backend:"
@@ -854,7 +867,7 @@ if want B; then
 	rhdr='  %-8s %7s %7s %7s %7s %9s %9s\n'
 	printf "$rhdr" "" single "${CONC}x" "4K" p99 "CPU/GiB" "RSS peak"
 	want A || want C || want D || echo "  (A, C and D were not run)"
-	for x in A C D; do
+	for x in A C D F; do
 		want "$x" || continue
 		printf "$rhdr" "B / $x" \
 			"$(ratio "${R[B.single]:-}" "${R[$x.single]:-}")" \
@@ -864,6 +877,16 @@ if want B; then
 			"$(ratio "${R[B.cpu]:-}" "${R[$x.cpu]:-}")" \
 			"$(ratio "${R[B.rss_peak]:-}" "${R[$x.rss_peak]:-}")"
 	done
+fi
+if want F && want A; then
+	echo
+	echo "offload against nginx static (issue 14: single and ${CONC}x >= 0.95, front + backend CPU <= 1.1):"
+	printf '  %-8s %7s %7s %7s %13s\n' "" single "${CONC}x" "4K" "front+back CPU"
+	printf '  %-8s %7s %7s %7s %13s\n' "F / A" \
+		"$(ratio "${R[F.single]:-}" "${R[A.single]:-}")" \
+		"$(ratio "${R[F.agg]:-}" "${R[A.agg]:-}")" \
+		"$(ratio "${R[F.rps]:-}" "${R[A.rps]:-}")" \
+		"$(ratio "$(calc "${R[F.fcpu]:-0} + ${R[F.cpu]:-0}")" "${R[A.fcpu]:-}")"
 fi
 
 # --- logs: anything beyond the start-up chatter --------------------------

@@ -43,6 +43,18 @@
 #define DL_DEFAULT_TYPE_DEFAULT "application/octet-stream"
 
 #define DL_DISPOSITION_DEFAULT "none"
+#define DL_ETAG_FORMAT_DEFAULT "dlfcgi"
+
+/*
+ * Offload mode (dlfcgi(8) OFFLOAD). Files below offload_min_size are
+ * sent by dlfcgi: the default is DL_BUFFER_SIZE_DEFAULT, so that a file
+ * that fits one transfer buffer (one copy, one record) never costs the
+ * web server a second round of open, fstat and sendfile.
+ */
+#define DL_OFFLOAD_DEFAULT "none"
+#define DL_OFFLOAD_MIN_SIZE_DEFAULT 65536
+/* Longest offload_prefix: it is a part of a header of DL_HEADER_MAX. */
+#define DL_OFFLOAD_PREFIX_MAX 256
 #define DL_ERROR_LOG_DEFAULT "syslog"
 /*
  * slowlog_ttfb: the first byte of a file needs an open and one read;

@@ -24,6 +24,7 @@
 #include "config.h"
 #include "bounds.h"
 #include "listen.h"
+#include "offload.h"
 #include "range.h"
 
 enum conf_type {
@@ -56,6 +57,11 @@ static const char *check_media_type(const char *, const char *, char *, size_t);
 static const char *check_disposition(
     const char *, const char *, char *, size_t);
 static const char *check_header_value(
+    const char *, const char *, char *, size_t);
+static const char *check_etag_format(
+    const char *, const char *, char *, size_t);
+static const char *check_offload(const char *, const char *, char *, size_t);
+static const char *check_offload_prefix(
     const char *, const char *, char *, size_t);
 static const char *check_mode(const char *, const char *, char *, size_t);
 static const char *check_user(const char *, const char *, char *, size_t);
@@ -93,6 +99,12 @@ static const struct conf_key conf_keys[] = {
     {"disposition", CONF_STRING, OFF(disposition), 0, 0, check_disposition},
     {"cache_control", CONF_STRING, OFF(cache_control), 0, 0,
 	check_header_value},
+    {"etag_format", CONF_STRING, OFF(etag_format), 0, 0, check_etag_format},
+    {"offload", CONF_STRING, OFF(offload), 0, 0, check_offload},
+    {"offload_prefix", CONF_STRING, OFF(offload_prefix), 0, 0,
+	check_offload_prefix},
+    {"offload_encode", CONF_BOOL, OFF(offload_encode), 0, 0, NULL},
+    {"offload_min_size", CONF_INT64, OFF(offload_min_size), 0, LLONG_MAX, NULL},
     {"workers", CONF_INT, OFF(workers), 0, DL_WORKERS_MAX, NULL},
     {"max_requests", CONF_INT, OFF(max_requests), 0, INT_MAX, NULL},
     {"shutdown_timeout", CONF_INT, OFF(shutdown_timeout), 0, DL_TIMEOUT_MAX,
@@ -178,6 +190,11 @@ config_defaults(struct dl_config *cfg)
 	cfg->disposition = xstrdup(DL_DISPOSITION_DEFAULT);
 	cfg->disposition_type = DISPOSITION_NONE;
 	cfg->sendfile = true;
+	cfg->etag_format = xstrdup(DL_ETAG_FORMAT_DEFAULT);
+	cfg->offload = xstrdup(DL_OFFLOAD_DEFAULT);
+	cfg->offload_mode = OFFLOAD_NONE;
+	cfg->offload_min_size = DL_OFFLOAD_MIN_SIZE_DEFAULT;
+	cfg->offload_encode = true;
 	cfg->workers = DL_WORKERS_DEFAULT;
 	cfg->shutdown_timeout = DL_SHUTDOWN_TIMEOUT_DEFAULT;
 	cfg->queue_timeout = DL_QUEUE_TIMEOUT_DEFAULT;
@@ -247,6 +264,9 @@ config_free(struct dl_config *cfg)
 	free(cfg->default_type);
 	free(cfg->disposition);
 	free(cfg->cache_control);
+	free(cfg->etag_format);
+	free(cfg->offload);
+	free(cfg->offload_prefix);
 	free(cfg->listen_mode);
 	free(cfg->listen_owner);
 	free(cfg->listen_group);
@@ -353,6 +373,78 @@ check_disposition(const char *key, const char *v, char *buf, size_t len)
 	    "%s must be \"none\", \"attachment\" or \"inline\", "
 	    "not \"%s\"",
 	    key, v);
+	return buf;
+}
+
+static const char *
+check_etag_format(const char *key, const char *v, char *buf, size_t len)
+{
+	if (strcmp(v, "dlfcgi") == 0 || strcmp(v, "nginx") == 0)
+		return NULL;
+	snprintf(
+	    buf, len, "%s must be \"dlfcgi\" or \"nginx\", not \"%s\"", key, v);
+	return buf;
+}
+
+static const char *
+check_offload(const char *key, const char *v, char *buf, size_t len)
+{
+	if (strcmp(v, "none") == 0 || strcmp(v, "x-accel-redirect") == 0 ||
+	    strcmp(v, "x-sendfile") == 0)
+		return NULL;
+	snprintf(buf, len,
+	    "%s must be \"none\", \"x-accel-redirect\" or "
+	    "\"x-sendfile\", not \"%s\"",
+	    key, v);
+	return buf;
+}
+
+/*
+ * An nginx URI prefix: "/", then segments of RFC 3986 unreserved bytes,
+ * ending in "/"; never "." or ".." (nginx refuses those in the header).
+ */
+static const char *
+check_offload_prefix(const char *key, const char *v, char *buf, size_t len)
+{
+	size_t n = strlen(v), i;
+
+	if (n < 2 || n > DL_OFFLOAD_PREFIX_MAX || v[0] != '/' ||
+	    v[n - 1] != '/' || strstr(v, "//") != NULL ||
+	    strstr(v, "/./") != NULL || strstr(v, "/../") != NULL)
+		goto bad;
+	for (i = 0; i < n; i++)
+		if (!((v[i] >= 'a' && v[i] <= 'z') ||
+			(v[i] >= 'A' && v[i] <= 'Z') ||
+			(v[i] >= '0' && v[i] <= '9') || v[i] == '-' ||
+			v[i] == '.' || v[i] == '_' || v[i] == '~' ||
+			v[i] == '/'))
+			goto bad;
+	return NULL;
+bad:
+	snprintf(buf, len,
+	    "%s must be a URI prefix such as \"/_dlfcgi/\": '/', "
+	    "segments of letters, digits, '-', '.', '_', '~', a final "
+	    "'/', at most %d bytes",
+	    key, DL_OFFLOAD_PREFIX_MAX);
+	return buf;
+}
+
+const char *
+config_offload_warning(const struct dl_config *cfg, char *buf, size_t len)
+{
+	if (cfg->offload_mode == OFFLOAD_NONE ||
+	    (cfg->max_clients_per_ip == 0 &&
+		cfg->max_conns_per_file_per_ip == 0 && cfg->min_rate == 0 &&
+		cfg->max_duration == 0))
+		return NULL;
+	snprintf(buf, len,
+	    "offload = %s: max_clients_per_ip (%d), "
+	    "max_conns_per_file_per_ip (%d), min_rate (%lld) and "
+	    "max_duration (%d) end when dlfcgi answers, not when the web "
+	    "server has sent the file; limit the transfer in the web server "
+	    "(nginx limit_conn, send_timeout) or set them to 0",
+	    cfg->offload, cfg->max_clients_per_ip,
+	    cfg->max_conns_per_file_per_ip, cfg->min_rate, cfg->max_duration);
 	return buf;
 }
 
@@ -865,6 +957,28 @@ config_load(const char *file, struct dl_config *cfg, FILE *errfp)
 		errors++;
 	}
 	errors += conf_admin_paths(cfg, file, errfp);
+	cfg->etag_nginx = strcmp(cfg->etag_format, "nginx") == 0;
+	if (strcmp(cfg->offload, "x-accel-redirect") == 0)
+		cfg->offload_mode = OFFLOAD_X_ACCEL;
+	else if (strcmp(cfg->offload, "x-sendfile") == 0)
+		cfg->offload_mode = OFFLOAD_X_SENDFILE;
+	/* the line of the offload key: what the admin has to change */
+	s = config_lookup(&lc, "offload");
+	if (cfg->offload_mode == OFFLOAD_X_ACCEL &&
+	    cfg->offload_prefix == NULL) {
+		conf_error(errfp, file, s,
+		    "offload = \"x-accel-redirect\" needs offload_prefix, "
+		    "the URI of nginx's internal location (\"/_dlfcgi/\")");
+		errors++;
+	}
+	if (cfg->offload_mode == OFFLOAD_X_ACCEL && !cfg->etag_nginx) {
+		conf_error(errfp, file, s,
+		    "offload = \"x-accel-redirect\" needs etag_format = "
+		    "\"nginx\": nginx replaces the ETag of an offloaded "
+		    "answer by its own, and validators must not change when "
+		    "offload is turned on or off");
+		errors++;
+	}
 	cfg->listen_mode_bits = (unsigned)strtoul(cfg->listen_mode, NULL, 8);
 	if (cfg->max_clients_per_ip == DL_MAX_CLIENTS_PER_IP_AUTO)
 		cfg->max_clients_per_ip = config_fair_share(cfg);

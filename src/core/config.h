@@ -34,6 +34,15 @@ struct dl_config {
 	enum disposition_type disposition_type; /* derived from the above */
 	char *cache_control; /* Cache-Control value, NULL for none */
 	bool sendfile;	     /* zero-copy body, else pread + write */
+	char *etag_format;   /* "dlfcgi" or "nginx" (etag.h) */
+	bool etag_nginx;     /* derived: etag_format is "nginx" */
+
+	/* offload mode (dlfcgi(8) OFFLOAD) */
+	char *offload;	      /* "none", "x-accel-redirect", "x-sendfile" */
+	int offload_mode;     /* derived: enum offload_mode */
+	char *offload_prefix; /* nginx internal location, NULL: none */
+	bool offload_encode;  /* X-Sendfile percent-encoded, else raw */
+	long long offload_min_size; /* bytes; smaller files are sent directly */
 
 	/* the pool (doc/DESIGN.md §1) */
 	int workers;	      /* 0: serve in the calling process */
@@ -106,6 +115,16 @@ int config_fair_share(const struct dl_config *cfg);
 
 /* True if a request for the decoded path needs a signed link. */
 bool config_sign_needed(const struct dl_config *cfg, const char *path);
+
+/*
+ * With offload on, the limits that hold a thread for the length of a
+ * transfer (max_clients_per_ip, max_conns_per_file_per_ip, min_rate,
+ * max_duration) end when dlfcgi answers, not when the web server has
+ * sent the file: a sentence saying so for the log, into buf, or NULL
+ * when none of them is set or offload is off.
+ */
+const char *config_offload_warning(
+    const struct dl_config *cfg, char *buf, size_t len);
 
 /* Releases what config_defaults() or config_load() allocated. */
 void config_free(struct dl_config *cfg);

@@ -84,7 +84,10 @@ decide(const struct decide_request *rq, const struct stat *st,
 	pl->multipart = false;
 	pl->nranges = 0;
 	pl->boundary[0] = '\0';
-	etag_make(st, pl->etag);
+	if (cfg->etag_nginx)
+		etag_make_nginx(st, pl->etag);
+	else
+		etag_make(st, pl->etag);
 	if ((m = decide_method(rq->method)) != 0) {
 		decide_status(m, head, pl);
 		return pl->status;

@@ -44,6 +44,7 @@ struct decide_config {
 	 * file name, whatever disposition says; NULL: none.
 	 */
 	const char *filename;
+	bool etag_nginx; /* etag_format = "nginx": etag_make_nginx() */
 };
 
 enum decide_kind {

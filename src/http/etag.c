@@ -18,6 +18,14 @@ etag_make(const struct stat *st, char out[ETAG_LEN])
 	    (unsigned long)st->st_mtim.tv_nsec);
 }
 
+void
+etag_make_nginx(const struct stat *st, char out[ETAG_LEN])
+{
+	snprintf(out, ETAG_LEN, "\"%llx-%llx\"",
+	    (unsigned long long)st->st_mtim.tv_sec,
+	    (unsigned long long)st->st_size);
+}
+
 /*
  * entity-tag = [ "W/" ] DQUOTE *etagc DQUOTE
  * etagc      = %x21 / %x23-7E / obs-text

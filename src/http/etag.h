@@ -16,6 +16,15 @@
  */
 void etag_make(const struct stat *st, char out[ETAG_LEN]);
 
+/*
+ * The entity tag nginx makes for the same file (ngx_http_set_etag):
+ * "MTIME-SIZE" in hex, seconds only, quoted. etag_format = "nginx"
+ * uses it, so that validators stay the same when X-Accel-Redirect
+ * hands the file to nginx, which replaces the backend's ETag by its
+ * own. A rewrite within the same second that keeps the size keeps it.
+ */
+void etag_make_nginx(const struct stat *st, char out[ETAG_LEN]);
+
 enum etag_match {
 	ETAG_MATCH_NONE,    /* valid list, no member matches */
 	ETAG_MATCH,	    /* "*" or a member matches */

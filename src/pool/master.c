@@ -306,6 +306,8 @@ master_abort(struct master *m, const char *why)
 static void
 master_commit(struct master *m)
 {
+	char wbuf[512];
+	const char *warn;
 	int i, old = m->cur.id, replaced = 0;
 
 	for (i = 0; i < MASTER_CHILDREN_MAX; i++)
@@ -329,6 +331,9 @@ master_commit(struct master *m)
 		 "ready; generation %d drains",
 	    m->config_file, m->cur.id, m->cur.cfg.workers, m->cur.cfg.threads,
 	    old);
+	if ((warn = config_offload_warning(&m->cur.cfg, wbuf, sizeof(wbuf))) !=
+	    NULL)
+		log_warnx("%s", warn);
 	master_undefer(m);
 }
 

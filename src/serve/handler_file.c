@@ -21,6 +21,7 @@
 #include "log.h"
 #include "mime.h"
 #include "multipart.h"
+#include "offload.h"
 #include "path.h"
 #include "response.h"
 #include "sign.h"
@@ -129,6 +130,74 @@ handler_file_open(struct request *r)
 	return status == 200 ? 0 : status;
 }
 
+/* The rate the front end is to keep: the lower of limit_rate and a link's. */
+static int64_t
+handler_file_offload_rate(const struct request *r)
+{
+	int64_t lim = r->env->cfg->limit_rate, link = r->pace.link_rate;
+
+	if (lim > 0 && (link == 0 || lim < link))
+		return lim;
+	return link;
+}
+
+/*
+ * Offload mode: if the web server may send this answer (offload.c),
+ * the headers that hand it the file into r->hdr, and true. Else false:
+ * dlfcgi sends the answer itself, as without offload.
+ */
+static bool
+handler_file_offload(struct request *r, const struct decide_request *rq)
+{
+	const struct dl_config *cfg = r->env->cfg;
+	struct offload_request orq = {
+	    .mode = (enum offload_mode)cfg->offload_mode,
+	    .min_size = cfg->offload_min_size,
+	    .pl = &r->plan,
+	    .range = rq->range,
+	    .if_range = rq->if_range,
+	    .conditional = rq->if_match != NULL || rq->if_none_match != NULL ||
+		rq->if_modified_since != NULL ||
+		rq->if_unmodified_since != NULL,
+	};
+	char real[PATH_MAX], target[DL_HEADER_MAX / 2], esc[512];
+	enum offload_why w;
+	const char *p;
+	size_t tlen;
+
+	if ((w = offload_decide(&orq)) != OFFLOAD_YES)
+		goto direct;
+	/* the file dlfcgi opened and checked, wherever symlinks led */
+	if ((p = path_real(r->env->rootfd, r->fd, real)) == NULL) {
+		w = OFFLOAD_NAME;
+		goto direct;
+	}
+	w = offload_path(
+	    orq.mode == OFFLOAD_X_ACCEL ? cfg->offload_prefix : cfg->root, p,
+	    strlen(p),
+	    orq.mode != OFFLOAD_X_SENDFILE ? 0
+		: cfg->offload_encode	   ? OFFLOAD_PATH_UTF8
+					   : OFFLOAD_PATH_RAW,
+	    target, sizeof(target), &tlen);
+	if (w != OFFLOAD_YES)
+		goto direct;
+	if (offload_headers(orq.mode, &r->plan, &r->dcfg, r->path, target,
+		handler_file_offload_rate(r), r->hdr, &r->hdrlen,
+		&r->reason) == -1) {
+		w = OFFLOAD_TOO_LONG;
+		goto direct;
+	}
+	r->offloaded = true;
+	return true;
+direct:
+	if (w == OFFLOAD_NAME || w == OFFLOAD_TOO_LONG)
+		log_info("%s: %s; served directly",
+		    accesslog_escape(r->path, esc, sizeof(esc)),
+		    offload_why_text(w));
+	r->reason = NULL;
+	return false;
+}
+
 enum phase_rc
 handler_file_content(struct request *r)
 {
@@ -169,6 +238,10 @@ handler_file_content(struct request *r)
 		r->reason = "no random bytes for a multipart boundary";
 		return PHASE_ANSWER;
 	}
+	if (handler_file_offload(r, &rq)) {
+		r->range = pl->status == 206 ? rq.range : NULL;
+		return PHASE_DONE;
+	}
 	if (response_headers(pl, &r->dcfg, r->path, 0, r->hdr, &r->hdrlen,
 		&r->reason) == -1) {
 		r->status = 500;
@@ -208,6 +281,12 @@ handler_file_respond(struct request *r)
 		return PHASE_ABORT;
 	}
 	request_first_byte(r);
+	if (r->offloaded) {
+		/* the web server sends the file: no body from dlfcgi */
+		r->body_len = 0;
+		r->sent = 0;
+		return PHASE_DONE;
+	}
 	if (body_send(&b, pl) == -1 ||
 	    ((pl->status == 200 || pl->status == 206) && !pl->head &&
 		body_settle(&b) == -1)) {

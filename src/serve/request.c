@@ -50,6 +50,7 @@ request_init(struct request *r, const struct request_env *env,
 	r->dcfg.max_ranges = cfg->max_ranges;
 	r->dcfg.cache_control = cfg->cache_control;
 	r->dcfg.disposition = cfg->disposition_type;
+	r->dcfg.etag_nginx = cfg->etag_nginx;
 	r->dcfg.type = cfg->default_type;
 	pace_init(&r->pace, cfg, slot, r->start_ms);
 }

@@ -528,10 +528,12 @@ http {
     return s
 
 
-def nginx_contrib(ws, upstreams, name="nginx"):
-    """contrib/nginx/dlfcgi.conf itself, pointed at the test's sockets."""
-    with open(os.path.join(SRC, "contrib/nginx/dlfcgi.conf")) as f:
-        text = f.read()
+def nginx_contrib(ws, upstreams, name="nginx",
+                  contrib="contrib/nginx/dlfcgi.conf"):
+    """contrib/nginx/dlfcgi.conf (or contrib) itself, pointed at the
+    test's sockets, port and root (/srv/downloads)."""
+    with open(os.path.join(SRC, contrib)) as f:
+        text = f.read().replace("/srv/downloads", ws.root)
     servers = "".join("\tserver %s;\n" % u for u in upstreams)
     text = text.replace("\tserver unix:/run/dlfcgi/dlfcgi.sock;\n", servers)
     text = text.replace("listen 127.0.0.1:8080;", "listen 127.0.0.1:{port};")
