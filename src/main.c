@@ -231,6 +231,7 @@ main(int argc, char *argv[])
 		env.rootfd = m.cur.rootfd;
 		env.sb = m.sb;
 		env.stopping = &worker_stop;
+		env.listen_queue = worker_listen_queue;
 		/* worker_run closes the socket once it stops accepting */
 		rc = worker_run(&env, m.lfd, 0, -1) == 0 ? 0 : 1;
 		m.lfd = -1;

@@ -8,6 +8,13 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/sock_diag.h>
+#include <linux/unix_diag.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -253,4 +260,94 @@ listen_systemd(void)
 	unsetenv("LISTEN_FDS");
 	unsetenv("LISTEN_FDNAMES");
 	return rc;
+}
+
+/* A unix listener's queue by sock_diag: one request, one reply. */
+static int
+listen_queue_unix(int fd, int64_t *queue, int64_t *backlog)
+{
+	struct {
+		struct nlmsghdr nlh;
+		struct unix_diag_req udr;
+	} req;
+	union {
+		struct nlmsghdr nlh;
+		char buf[1024];
+	} rep;
+	struct sockaddr_nl sa = {.nl_family = AF_NETLINK};
+	struct unix_diag_msg *m;
+	struct unix_diag_rqlen rq;
+	struct rtattr *a;
+	struct stat st;
+	ssize_t n;
+	int nl, len, rc = -1;
+
+	if (fstat(fd, &st) == -1)
+		return -1;
+	memset(&req, 0, sizeof(req));
+	req.nlh.nlmsg_len = sizeof(req);
+	req.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	req.nlh.nlmsg_flags = NLM_F_REQUEST;
+	req.udr.sdiag_family = AF_UNIX;
+	req.udr.udiag_states = 1u << 10; /* TCP_LISTEN */
+	req.udr.udiag_ino = (unsigned)st.st_ino;
+	req.udr.udiag_show = UDIAG_SHOW_RQLEN;
+	req.udr.udiag_cookie[0] = req.udr.udiag_cookie[1] = ~0u;
+	if ((nl = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC,
+		 NETLINK_SOCK_DIAG)) == -1)
+		return -1;
+	/* the kernel answers within sendto: the reply never blocks */
+	if (sendto(nl, &req, sizeof(req), 0, (struct sockaddr *)&sa,
+		sizeof(sa)) != (ssize_t)sizeof(req))
+		goto out;
+	do
+		n = recv(nl, &rep, sizeof(rep), MSG_DONTWAIT);
+	while (n == -1 && errno == EINTR);
+	if (n < (ssize_t)NLMSG_LENGTH(sizeof(*m)) ||
+	    !NLMSG_OK(&rep.nlh, (unsigned)n) ||
+	    rep.nlh.nlmsg_type != SOCK_DIAG_BY_FAMILY)
+		goto out;
+	m = NLMSG_DATA(&rep.nlh);
+	a = (struct rtattr *)(m + 1);
+	len = (int)rep.nlh.nlmsg_len - (int)NLMSG_LENGTH(sizeof(*m));
+	for (; RTA_OK(a, len); a = RTA_NEXT(a, len))
+		if (a->rta_type == UNIX_DIAG_RQLEN &&
+		    RTA_PAYLOAD(a) >= (int)sizeof(rq)) {
+			memcpy(&rq, RTA_DATA(a), sizeof(rq));
+			*queue = rq.udiag_rqueue;
+			*backlog = rq.udiag_wqueue;
+			rc = 0;
+			break;
+		}
+out:
+	close(nl);
+	return rc;
+}
+
+int
+listen_queue(int fd, int64_t *queue, int64_t *backlog)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	struct tcp_info ti;
+	socklen_t tl = sizeof(ti);
+
+	*queue = *backlog = -1;
+	if (fd < 0 || getsockname(fd, (struct sockaddr *)&ss, &sl) == -1)
+		return -1;
+	if (ss.ss_family == AF_UNIX) {
+		if (listen_queue_unix(fd, queue, backlog) == 0)
+			return 0;
+		*queue = *backlog = -1;
+		return -1;
+	}
+	/* a listener's tcp_info: unacked is the accept queue, sacked
+	 * the backlog (Linux tcp_get_info) */
+	memset(&ti, 0, sizeof(ti));
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &tl) == -1 ||
+	    ti.tcpi_state != 10 /* TCP_LISTEN */)
+		return -1;
+	*queue = ti.tcpi_unacked;
+	*backlog = ti.tcpi_sacked;
+	return 0;
 }

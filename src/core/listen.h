@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include <stddef.h>
+#include <stdint.h>
 
 enum listen_kind {
 	LISTEN_UNIX,
@@ -36,6 +37,15 @@ int listen_parse(
  * socket (SOCK_CLOEXEC) or -1 with errno set and a reason logged.
  */
 int listen_open(const char *spec, unsigned mode, uid_t uid, gid_t gid);
+
+/*
+ * The accept queue of the listening socket fd, as the kernel tells it
+ * (Linux): *queue connections waiting to be accepted, *backlog the most
+ * it holds. TCP: getsockopt TCP_INFO on the listener (tcpi_unacked,
+ * tcpi_sacked); unix: sock_diag's UNIX_DIAG_RQLEN, looked up by the
+ * socket's inode. Returns 0, or -1 (both set to -1: unknown).
+ */
+int listen_queue(int fd, int64_t *queue, int64_t *backlog);
 
 /* Removes the unix socket file this process created, if any. */
 void listen_unlink_created(void);

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -15,10 +16,17 @@
 
 #include "scoreboard.h"
 
+/*
+ * A recent client: its rate_per_ip tokens and its refusals, under the
+ * lock. A client whose probe window is full evicts the bucket seen
+ * least recently (seen_ms), counts and all.
+ */
 struct sb_bucket {
 	char client[SB_CLIENT_LEN];
 	double tokens;
-	int64_t last_ms;
+	int64_t last_ms; /* tokens were refilled */
+	int64_t seen_ms; /* admitted or refused */
+	uint64_t refused;
 };
 
 /* Atomics in a mapping shared by processes must not hide a lock. */
@@ -272,10 +280,14 @@ sb_hash(const char *s)
 	return h;
 }
 
-/* The client's bucket, or the stalest of its probe window, refilled. */
+/*
+ * The client's bucket, or (create) the stalest of its probe window made
+ * its own, or NULL. A new bucket's tokens are full: the first refill
+ * caps them at the burst.
+ */
 static struct sb_bucket *
-sb_bucket(
-    struct scoreboard *sb, const char *client, int rate, int burst, int64_t now)
+sb_bucket_find(
+    struct scoreboard *sb, const char *client, int64_t now, bool create)
 {
 	struct sb_bucket *b, *victim = NULL;
 	uint32_t h = sb_hash(client);
@@ -283,20 +295,75 @@ sb_bucket(
 
 	for (i = 0; i < SB_PROBE; i++) {
 		b = &sb->buckets[(h + (uint32_t)i) % SB_BUCKETS];
-		if (strcmp(b->client, client) == 0) {
-			b->tokens += (double)(now - b->last_ms) * rate / 1000.0;
-			if (b->tokens > burst)
-				b->tokens = burst;
-			b->last_ms = now;
+		if (strcmp(b->client, client) == 0)
 			return b;
-		}
-		if (victim == NULL || b->last_ms < victim->last_ms)
+		if (victim == NULL || b->seen_ms < victim->seen_ms)
 			victim = b;
 	}
+	if (!create)
+		return NULL;
 	snprintf(victim->client, sizeof(victim->client), "%s", client);
-	victim->tokens = burst;
-	victim->last_ms = now;
+	victim->tokens = 1e300;
+	victim->last_ms = victim->seen_ms = now;
+	victim->refused = 0;
 	return victim;
+}
+
+/* The client's bucket, refilled. */
+static struct sb_bucket *
+sb_bucket(
+    struct scoreboard *sb, const char *client, int rate, int burst, int64_t now)
+{
+	struct sb_bucket *b = sb_bucket_find(sb, client, now, true);
+
+	b->tokens += (double)(now - b->last_ms) * rate / 1000.0;
+	if (b->tokens > burst)
+		b->tokens = burst;
+	b->last_ms = b->seen_ms = now;
+	return b;
+}
+
+void
+scoreboard_refused(struct scoreboard *sb, const char *client, int64_t now_ms)
+{
+	struct sb_bucket *b;
+
+	if (client[0] == '\0')
+		return;
+	sb_lock(sb);
+	b = sb_bucket_find(sb, client, now_ms, true);
+	b->refused++;
+	b->seen_ms = now_ms;
+	sb_unlock(sb);
+}
+
+uint64_t
+scoreboard_client_refused(struct scoreboard *sb, const char *client)
+{
+	struct sb_bucket *b;
+	uint64_t n;
+
+	sb_lock(sb);
+	b = sb_bucket_find(sb, client, 0, false);
+	n = b != NULL ? b->refused : 0;
+	sb_unlock(sb);
+	return n;
+}
+
+uint64_t
+scoreboard_bucket_refused(
+    struct scoreboard *sb, size_t i, char *client, size_t len)
+{
+	uint64_t n = 0;
+
+	client[0] = '\0';
+	if (i >= SB_BUCKETS)
+		return 0;
+	sb_lock(sb);
+	if ((n = sb->buckets[i].refused) > 0)
+		snprintf(client, len, "%s", sb->buckets[i].client);
+	sb_unlock(sb);
+	return n;
 }
 
 enum sb_gate

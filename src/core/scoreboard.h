@@ -176,6 +176,25 @@ enum sb_gate scoreboard_admit(struct scoreboard *sb, struct sb_slot *slot,
     int64_t now_ms, int *retry_after);
 
 /*
+ * Counts a refusal of client (any status that refused it: a limit, a
+ * full pool, status_allowed), in its bucket of the client table, under
+ * the lock. The table is bounded (SB_BUCKETS, a probe window of
+ * SB_PROBE): a new client whose window is full takes the bucket seen
+ * least recently, and that client's count starts again from 0.
+ */
+void scoreboard_refused(
+    struct scoreboard *sb, const char *client, int64_t now_ms);
+/* The refusals counted for client (0 if it has no bucket). */
+uint64_t scoreboard_client_refused(struct scoreboard *sb, const char *client);
+/*
+ * Bucket i (< SB_BUCKETS) of the client table: its refusals, and its
+ * client copied into client (len bytes) if there are any. One bucket
+ * per call under the lock, for a reader that walks the table.
+ */
+uint64_t scoreboard_bucket_refused(
+    struct scoreboard *sb, size_t i, char *client, size_t len);
+
+/*
  * Admits the download of file (dev, ino) on slot (state SB_SENDING),
  * unless the client already has max_per_file connections on it.
  */

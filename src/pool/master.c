@@ -158,6 +158,7 @@ master_spawn(struct master *m, int gen)
 	    .rootfd = next ? m->next.rootfd : m->cur.rootfd,
 	    .sb = m->sb,
 	    .stopping = &worker_stop,
+	    .listen_queue = worker_listen_queue,
 	};
 	char role[32];
 	pid_t pid, owner, master_pid = getpid();

@@ -86,6 +86,18 @@ struct worker {
 /* One per process; the signal thread outlives worker_run(). */
 static struct worker worker;
 
+int
+worker_listen_queue(int64_t *queue, int64_t *backlog)
+{
+	struct worker *w = &worker;
+	int rc;
+
+	pthread_mutex_lock(&w->lock);
+	rc = listen_queue(w->listen_fd, queue, backlog);
+	pthread_mutex_unlock(&w->lock);
+	return rc;
+}
+
 /* Tells the master to look at this worker's record. */
 static void
 worker_notify(struct worker *w, enum sb_proc_state st)
@@ -309,7 +321,8 @@ worker_reserve_step(
 		poll(NULL, 0, ms);
 		return NULL;
 	}
-	if (poll(&pfd, 1, ms) <= 0)
+	/* a thread that became idle meanwhile takes the connection */
+	if (poll(&pfd, 1, ms) <= 0 || scoreboard_count(w->env->sb, SB_IDLE) > 0)
 		return NULL;
 	*since = scoreboard_now_ms();
 	/* only this thread turns a hold from free to waiting: no race */

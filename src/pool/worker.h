@@ -33,6 +33,13 @@
  */
 int worker_run(const struct request_env *env, int listen_fd, int gen, int proc);
 
+/*
+ * The accept queue of this worker's listen socket (listen_queue()),
+ * read under the worker's lock so that it cannot be closed meanwhile:
+ * 0, or -1 (both -1) when unknown or closed.
+ */
+int worker_listen_queue(int64_t *queue, int64_t *backlog);
+
 /* The signals a worker takes: TERM, INT, QUIT, HUP, USR1. */
 void worker_sigset(sigset_t *set);
 

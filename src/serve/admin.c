@@ -102,6 +102,7 @@ admin_respond(struct request *r)
 	struct out o;
 	const char *type;
 	bool om = false;
+	int64_t lq, lb;
 	int n;
 
 	if (r->admin == ADMIN_NONE)
@@ -134,7 +135,10 @@ admin_respond(struct request *r)
 	out_init(&o, r->c, r->buf, r->buflen);
 	switch (r->admin) {
 	case ADMIN_STATUS:
-		status_render(&o, r->env->sb, cfg, &q, -1);
+		if (r->env->listen_queue == NULL ||
+		    r->env->listen_queue(&lq, &lb) == -1)
+			lq = lb = -1;
+		status_render(&o, r->env->sb, cfg, &q, lq, lb);
 		break;
 	case ADMIN_METRICS:
 		metrics_render(&o, r->env->sb, cfg, om);

@@ -42,8 +42,11 @@ count_phase(struct request *r)
 		    1);
 	else
 		stats_add(&s->served, 1);
-	if (r->reject >= 0 && r->reject < STAT_REJ_COUNT)
+	if (r->reject >= 0 && r->reject < STAT_REJ_COUNT) {
 		stats_add(&s->rejected[r->reject], 1);
+		/* per client, for the status page's ?clients */
+		scoreboard_refused(r->env->sb, r->key, now);
+	}
 	if (r->offloaded)
 		stats_add(&s->offloaded, 1);
 	stats_observe_duration(s, (now - r->start_ms) * 1000);

@@ -4,6 +4,7 @@
 
 #include <stdatomic.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "config.h"
 #include "fcgi.h"
@@ -17,6 +18,8 @@ struct request_env {
 	int rootfd; /* O_DIRECTORY descriptor of cfg->root */
 	struct scoreboard *sb;
 	const atomic_bool *stopping; /* the worker stopped accepting, or NULL */
+	/* the listen socket's queue and backlog (listen_queue()), or NULL */
+	int (*listen_queue)(int64_t *queue, int64_t *backlog);
 };
 
 /*

@@ -271,6 +271,14 @@ status_format_begin(struct out *o, const struct status_query *q,
 		out_puts(o, ",\n\"listen_queue\": null");
 	else
 		out_puts(o, "listen queue: unknown\n");
+	if (p->listen_backlog >= 0)
+		status_num(o, f,
+		    f == STATUS_JSON ? "listen_backlog" : "listen backlog",
+		    p->listen_backlog);
+	else if (f == STATUS_JSON)
+		out_puts(o, ",\n\"listen_backlog\": null");
+	else
+		out_puts(o, "listen backlog: unknown\n");
 	status_unum(o, f, "accepted", p->accepted);
 	status_unum(o, f, "served", p->served);
 	status_unum(o, f, f == STATUS_JSON ? "sent_bytes" : "sent bytes",
@@ -381,12 +389,13 @@ status_format_client(struct out *o, enum status_format f,
 	if (f == STATUS_JSON)
 		out_printf(o,
 		    "%s\n{\"client\": \"%s\", \"active\": %" PRIu64
-		    ", \"rate\": %" PRId64 "}",
-		    first ? "" : ",", client, c->active, c->rate);
+		    ", \"rate\": %" PRId64 ", \"refused\": %" PRIu64 "}",
+		    first ? "" : ",", client, c->active, c->rate, c->refused);
 	else
 		out_printf(o,
-		    "\nclient: %s\nactive: %" PRIu64 "\nrate: %" PRId64 "\n",
-		    client, c->active, c->rate);
+		    "\nclient: %s\nactive: %" PRIu64 "\nrate: %" PRId64
+		    "\nrefused: %" PRIu64 "\n",
+		    client, c->active, c->rate, c->refused);
 }
 
 void
@@ -443,10 +452,27 @@ status_busy(const struct sb_snapshot *s)
 	return s->state == SB_READING || s->state == SB_SENDING;
 }
 
+/* Whether a slot of the pool is busy for client. */
+static bool
+status_client_busy(struct scoreboard *sb, const char *client, int64_t now_ms)
+{
+	struct sb_snapshot b;
+	size_t j, n = scoreboard_nslots(sb);
+
+	for (j = 0; j < n; j++) {
+		scoreboard_snapshot(scoreboard_slot(sb, j), now_ms, &b);
+		if (status_busy(&b) && strcmp(b.client, client) == 0)
+			return true;
+	}
+	return false;
+}
+
 /*
  * One row per client address of the busy slots: a client is listed at
- * its first busy slot, summed over the later ones. Quadratic in the
- * busy slots but allocation-free; the pool bounds it.
+ * its first busy slot, summed over the later ones, with the refusals
+ * its bucket of the client table counted; then one row per client that
+ * only has refusals. Quadratic in the busy slots (and buckets x slots)
+ * but allocation-free; the pool and SB_BUCKETS bound it.
  */
 static void
 status_clients(
@@ -480,6 +506,18 @@ status_clients(
 				c.rate += b.rate;
 			}
 		}
+		c.refused = scoreboard_client_refused(sb, a.client);
+		status_format_client(o, f, &c, first);
+		first = false;
+	}
+	for (i = 0; i < SB_BUCKETS; i++) {
+		c.refused = scoreboard_bucket_refused(
+		    sb, i, a.client, sizeof(a.client));
+		if (c.refused == 0 || status_client_busy(sb, a.client, now_ms))
+			continue;
+		c.client = a.client;
+		c.active = 0;
+		c.rate = 0;
 		status_format_client(o, f, &c, first);
 		first = false;
 	}
@@ -489,7 +527,7 @@ status_clients(
 
 void
 status_render(struct out *o, struct scoreboard *sb, const struct dl_config *cfg,
-    const struct status_query *q, int64_t listen_queue)
+    const struct status_query *q, int64_t listen_queue, int64_t listen_backlog)
 {
 	struct status_pool p;
 	struct sb_snapshot s;
@@ -503,6 +541,7 @@ status_render(struct out *o, struct scoreboard *sb, const struct dl_config *cfg,
 	}
 	status_gather(sb, cfg, &p);
 	p.listen_queue = listen_queue;
+	p.listen_backlog = listen_backlog;
 	if (q->format == STATUS_OPENMETRICS && q->full) {
 		out_puts(o,
 		    "# TYPE dlfcgi_slot_sent_bytes gauge\n"
@@ -516,6 +555,20 @@ status_render(struct out *o, struct scoreboard *sb, const struct dl_config *cfg,
 		}
 	}
 	if (q->format == STATUS_OPENMETRICS) {
+		if (listen_queue >= 0)
+			out_printf(o,
+			    "# TYPE dlfcgi_listen_queue gauge\n"
+			    "# HELP dlfcgi_listen_queue Connections waiting "
+			    "in the listen socket's accept queue.\n"
+			    "dlfcgi_listen_queue %" PRId64 "\n",
+			    listen_queue);
+		if (listen_backlog >= 0)
+			out_printf(o,
+			    "# TYPE dlfcgi_listen_backlog gauge\n"
+			    "# HELP dlfcgi_listen_backlog The most connections "
+			    "the accept queue holds.\n"
+			    "dlfcgi_listen_backlog %" PRId64 "\n",
+			    listen_backlog);
 		/* the counters, then "# EOF" */
 		metrics_render(o, sb, cfg, true);
 		return;

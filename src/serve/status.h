@@ -50,6 +50,7 @@ struct status_pool {
 	int workers, threads;
 	uint64_t busy, idle, max; /* slots */
 	int64_t listen_queue;	  /* connections waiting; -1 unknown */
+	int64_t listen_backlog;	  /* the most that may wait; -1 unknown */
 	uint64_t accepted, served, sent_bytes;
 	uint64_t rejected[STAT_REJ_COUNT];
 	uint64_t aborted[STAT_ABT_COUNT];
@@ -60,8 +61,9 @@ struct status_pool {
 /* One client address of the ?clients rows. */
 struct status_client {
 	const char *client;
-	uint64_t active; /* downloads running */
-	int64_t rate;	 /* bytes per second, summed */
+	uint64_t active;  /* downloads running */
+	int64_t rate;	  /* bytes per second, summed */
+	uint64_t refused; /* refusals counted (scoreboard_refused) */
 };
 
 /*
@@ -83,12 +85,13 @@ const char *status_state_name(enum sb_state s);
 const char *status_wait_name(enum sb_wait w);
 
 /*
- * The whole page for q, read from sb without a lock and written to o;
- * listen_queue as status_pool says. The HTML format is the page
+ * The whole page for q, read from sb without a lock (but for a bucket
+ * of the client table at a time, for ?clients) and written to o;
+ * listen_queue and listen_backlog as status_pool says. The HTML format is the page
  * (status_page.c) and reads the rest from ?json&full&clients.
  */
 void status_render(struct out *o, struct scoreboard *sb,
     const struct dl_config *cfg, const struct status_query *q,
-    int64_t listen_queue);
+    int64_t listen_queue, int64_t listen_backlog);
 
 #endif
