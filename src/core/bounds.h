@@ -152,6 +152,17 @@
 #define DL_SEND_BUFFER_UNIX (1024 * 1024)
 #define DL_SEND_BUFFER_MAX (64 * 1024 * 1024)
 
+/*
+ * Kept FastCGI connections (FCGI_KEEP_CONN), per worker. The timeout is
+ * longer than nginx's upstream keepalive_timeout (60 s), so that the web
+ * server, which knows when it will send, closes first and never sends a
+ * request on a connection dlfcgi is closing. 128 kept connections per
+ * worker are eight times nginx's usual `keepalive 16` per nginx worker.
+ */
+#define DL_KEEPALIVE_TIMEOUT_DEFAULT 75
+#define DL_KEEPALIVE_MAX_DEFAULT 128
+#define DL_KEEPALIVE_MAX_MAX 65536
+
 /* How often an idle worker thread checks for shutdown, milliseconds. */
 #define DL_ACCEPT_POLL_MS 500
 

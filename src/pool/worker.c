@@ -57,6 +57,8 @@ struct worker {
 	int failed;
 	struct worker_thread *ts; /* n threads, then the overflow thread */
 	int n;
+	/* Idle threads and kept connections wait here (fcgi/park.h). */
+	struct fcgi_park park;
 };
 
 /* One per process; the signal thread outlives worker_run(). */
@@ -150,8 +152,7 @@ worker_thread_main(void *arg)
 		return NULL;
 	scoreboard_done(w->env->sb, t->slot); /* SB_IDLE: accepting */
 	while (worker_enter(w)) {
-		rc = fcgi_accept(&t->conn, w->listen_fd, &worker_stop, cfg,
-		    (unsigned char *)t->buf, t->buflen);
+		rc = fcgi_next(&t->conn, &w->park, &worker_stop, cfg);
 		worker_leave(w);
 		if (rc == -1) {
 			log_warn("accept on the FastCGI socket");
@@ -199,8 +200,7 @@ worker_overflow_step(struct worker_thread *t, int64_t *since)
 	 * since stays: while the pool stays full and the queue
 	 * non-empty, the next waiting request is answered at once.
 	 */
-	return fcgi_accept(&t->conn, w->listen_fd, &worker_stop, cfg,
-		   (unsigned char *)t->buf, t->buflen) == 1;
+	return fcgi_accept(&t->conn, w->listen_fd, &worker_stop, cfg) == 1;
 }
 
 /*
@@ -290,9 +290,11 @@ worker_thread_init(struct worker_thread *t, struct worker *w, size_t buflen)
 
 /*
  * Once no thread is inside fcgi_accept() any more: closes the listen
- * socket and every thread's epoll set on it, so that nothing queues
- * behind this worker and, once the master is gone too, a new dlfcgi can
- * bind the address; then tells the master.
+ * socket, the park (its epoll set and the kept connections waiting
+ * there: the web server retries a request on another) and the overflow
+ * thread's epoll set, so that nothing queues behind this worker and,
+ * once the master is gone too, a new dlfcgi can bind the address; then
+ * tells the master.
  */
 static void
 worker_unlisten(struct worker *w, int nthreads)
@@ -310,6 +312,7 @@ worker_unlisten(struct worker *w, int nthreads)
 	 * No thread uses an epoll set outside fcgi_accept(), and none will
 	 * enter it again: they can be closed under the serving threads.
 	 */
+	fcgi_park_close(&w->park);
 	for (i = 0; i < nthreads; i++)
 		if (w->ts[i].conn.epfd != -1) {
 			close(w->ts[i].conn.epfd);
@@ -351,13 +354,17 @@ worker_run(const struct request_env *env, int listen_fd, int gen, int proc)
 		log_warn("fcntl O_NONBLOCK on the FastCGI socket");
 		goto early;
 	}
-	if (fcgi_global_init() == -1) {
-		log_warnx("FCGX_Init failed");
+	if (fcgi_park_init(&w->park, listen_fd, env->cfg->keepalive_max,
+		env->cfg->keepalive_timeout) == -1) {
+		log_warn("epoll set for %d kept connections",
+		    env->cfg->keepalive_max);
 		goto early;
 	}
 	/* n serving threads, then the overflow thread */
 	if ((ts = calloc((size_t)n + 1, sizeof(*ts))) == NULL) {
 		log_warn("calloc");
+		fcgi_park_close(&w->park);
+		fcgi_park_destroy(&w->park);
 		goto early;
 	}
 	w->ts = ts;
@@ -368,6 +375,8 @@ worker_run(const struct request_env *env, int listen_fd, int gen, int proc)
 		log_warn("pthread_create");
 		pthread_attr_destroy(&attr);
 		free(ts);
+		fcgi_park_close(&w->park);
+		fcgi_park_destroy(&w->park);
 		goto early;
 	}
 	/* Every allocation before any thread accepts. */
@@ -437,6 +446,7 @@ worker_run(const struct request_env *env, int listen_fd, int gen, int proc)
 	}
 	w->ts = NULL;
 	free(ts);
+	fcgi_park_destroy(&w->park);
 	/* The signal thread sleeps in sigwait: it ends with the process. */
 	return w->failed ? -1 : 0;
 early:
