@@ -29,6 +29,7 @@ static Suite *(*const suites[])(void) = {
     suite_decide,
     suite_sign,
     suite_pace,
+    suite_sndbuf,
 };
 
 int

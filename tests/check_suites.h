@@ -32,5 +32,6 @@ Suite *suite_accesslog(void);
 Suite *suite_scoreboard(void);
 Suite *suite_decide(void);
 Suite *suite_pace(void);
+Suite *suite_sndbuf(void);
 
 #endif

@@ -45,6 +45,7 @@ fcgi_conn_init(struct fcgi_conn *c)
 	memset(c, 0, sizeof(*c));
 	c->fd = -1;
 	c->epfd = -1;
+	c->listen_unix = -1;
 }
 
 void
@@ -102,20 +103,66 @@ fcgi_wait_writable(const struct fcgi_conn *c)
 	return rc > 0 ? 0 : -1;
 }
 
+static int64_t
+fcgi_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * After a wait for room on a connection whose send buffer is
+ * auto-tuned: the buffer follows the pace measured (sndbuf.h). The
+ * first raise of a worker checks that the kernel grants it.
+ */
+static void
+fcgi_tune(struct fcgi_conn *c)
+{
+	static atomic_flag checked = ATOMIC_FLAG_INIT;
+	socklen_t len = sizeof(int);
+	int want, got;
+
+	if ((want = sndbuf_after_wait(&c->tune, fcgi_now_ms(), c->sent)) == 0)
+		return;
+	if (setsockopt(c->fd, SOL_SOCKET, SO_SNDBUF, &want, sizeof(want)) ==
+	    -1) {
+		log_warn("setsockopt SO_SNDBUF %d (no more tuning on this "
+			 "connection)",
+		    want);
+		c->tuned = 0;
+		return;
+	}
+	if (want == c->tune.high && !atomic_flag_test_and_set(&checked) &&
+	    getsockopt(c->fd, SOL_SOCKET, SO_SNDBUF, &got, &len) == 0 &&
+	    got / 2 < want)
+		log_info("send buffer %d is capped at %d by the kernel "
+			 "(sysctl net.core.wmem_max)",
+		    want, got / 2);
+}
+
 /*
  * The outcome of one non-blocking write on the socket: the bytes
  * written (w >= 0), 0 after EINTR or after waiting for room (EAGAIN),
  * or -1 with errno set.
  */
 static ssize_t
-fcgi_progress(const struct fcgi_conn *c, ssize_t w)
+fcgi_progress(struct fcgi_conn *c, ssize_t w)
 {
-	if (w >= 0)
+	if (w >= 0) {
+		c->sent += (uint64_t)w;
 		return w;
+	}
 	if (errno == EINTR)
 		return 0;
-	if (errno == EAGAIN || errno == EWOULDBLOCK)
-		return fcgi_wait_writable(c) == -1 ? -1 : 0;
+	if (errno == EAGAIN || errno == EWOULDBLOCK) {
+		if (fcgi_wait_writable(c) == -1)
+			return -1;
+		if (c->tuned)
+			fcgi_tune(c);
+		return 0;
+	}
 	return -1;
 }
 
@@ -346,8 +393,13 @@ fcgi_accept_one(struct fcgi_conn *c, int listen_fd, const struct dl_config *cfg)
 	}
 	/* Every write goes out non-blocking, with poll(2) for send_timeout. */
 	sndbuf = cfg->send_buffer;
-	if (sndbuf == DL_SEND_BUFFER_AUTO) /* TCP: the kernel's sizing */
-		sndbuf = sa.ss_family == AF_UNIX ? DL_SEND_BUFFER_UNIX : 0;
+	c->tuned = 0;
+	if (sndbuf == DL_SEND_BUFFER_AUTO) {
+		/* unix: tuned from DL_SEND_BUFFER_LOW; TCP: the kernel's */
+		c->listen_unix = sa.ss_family == AF_UNIX;
+		c->tuned = c->listen_unix;
+		sndbuf = c->tuned ? DL_SEND_BUFFER_LOW : 0;
+	}
 	fcgi_set_send_buffer(fd, sndbuf);
 	c->served = 0;
 	c->added = 0;
@@ -359,6 +411,9 @@ static int
 fcgi_begin(struct fcgi_conn *c, int fd, const struct dl_config *cfg)
 {
 	c->send_timeout_ms = cfg->send_timeout * 1000;
+	if (c->tuned)
+		sndbuf_start(&c->tune, DL_SEND_BUFFER_LOW, DL_SEND_BUFFER_UNIX,
+		    fcgi_now_ms(), c->sent);
 	if (fcgi_read_request(c, fd, cfg->request_timeout) == -1) {
 		close(fd);
 		return 0;
@@ -389,6 +444,18 @@ fcgi_accept(struct fcgi_conn *c, int listen_fd, const atomic_bool *stop,
 	if ((fd = fcgi_accept_one(c, listen_fd, cfg)) == -1)
 		return errno == 0 ? 0 : -1;
 	return fcgi_begin(c, fd, cfg);
+}
+
+/* 1 if listen_fd is a unix socket, else 0 (a thread learns it once). */
+static int
+fcgi_listen_unix(int listen_fd)
+{
+	socklen_t len = sizeof(int);
+	int domain;
+
+	return getsockopt(listen_fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) ==
+	    0 &&
+	    domain == AF_UNIX;
 }
 
 int
@@ -426,6 +493,12 @@ fcgi_next(struct fcgi_conn *c, struct fcgi_park *park, const atomic_bool *stop,
 	} else {
 		c->served = served;
 		c->added = 1; /* in the park's set, disarmed */
+		/* Parked at DL_SEND_BUFFER_LOW if tuned (fcgi_finish). */
+		if (cfg->send_buffer == DL_SEND_BUFFER_AUTO &&
+		    c->listen_unix == -1)
+			c->listen_unix = fcgi_listen_unix(park->listen_fd);
+		c->tuned = cfg->send_buffer == DL_SEND_BUFFER_AUTO &&
+		    c->listen_unix == 1;
 	}
 	return fcgi_begin(c, fd, cfg);
 }
@@ -567,14 +640,20 @@ fcgi_finish(struct fcgi_conn *c)
 	    FCGI_TYPE_END_REQUEST, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, /* appStatus */
 	    0, /* FCGI_REQUEST_COMPLETE */
 	    0, 0, 0};
-	int fd, rc;
+	int fd, rc, keep = c->keep, low = DL_SEND_BUFFER_LOW;
 
 	end[2] = end[FCGI_HEADER_LEN + 2] = (unsigned char)(c->id >> 8);
 	end[3] = end[FCGI_HEADER_LEN + 3] = (unsigned char)c->id;
 	rc = fcgi_send_raw(c, end, sizeof(end));
 	fd = fcgi_release(c);
+	/* Parked tuned connections sit at the low buffer (fcgi_next). */
+	if (rc == 0 && keep && c->tuned && c->tune.cur != low &&
+	    setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &low, sizeof(low)) == -1) {
+		log_warn("setsockopt SO_SNDBUF %d (not kept)", low);
+		keep = 0;
+	}
 	/* FCGI_KEEP_CONN: the connection waits for its next request. */
-	if (rc == 0 && c->keep && c->park != NULL &&
+	if (rc == 0 && keep && c->park != NULL &&
 	    fcgi_park_put(c->park, fd, c->served, &c->added) == 0)
 		return 0;
 	if (rc == 0)

@@ -12,6 +12,7 @@
 #include "config.h"
 #include "fcgi_guard.h"
 #include "park.h"
+#include "sndbuf.h"
 
 /*
  * A FastCGI connection and the request it carries. dlfcgi accepts the
@@ -34,6 +35,10 @@ struct fcgi_conn {
 	int epfd; /* fcgi_accept()'s wait on the listen socket, or -1 */
 	int send_timeout_ms; /* longest wait for room in the socket */
 	int accept_errors;   /* accept(2) failures in a row */
+	uint64_t sent;	     /* bytes written on this thread's connections */
+	int tuned;	     /* fd's send buffer is auto-tuned (sndbuf.h) */
+	int listen_unix;     /* the listen socket is AF_UNIX; -1: not known */
+	struct sndbuf_tune tune;
 	/*
 	 * Non-zero: the request must be answered with this status and
 	 * nothing else (431 parameters too large, 413 body too large);
