@@ -155,6 +155,8 @@ START_TEST(test_defaults)
 	ck_assert_int_eq(c.max_requests, 0);
 	ck_assert_int_eq(c.shutdown_timeout, 30);
 	ck_assert_int_eq(c.queue_timeout, 5);
+	ck_assert_int_eq(c.keepalive_timeout, 75);
+	ck_assert_int_eq(c.keepalive_max, 128);
 	ck_assert_str_eq(c.listen_mode, "0660");
 	ck_assert_uint_eq(c.listen_mode_bits, 0660);
 	ck_assert_ptr_null(c.listen_owner);
@@ -612,6 +614,14 @@ static const struct {
     I(queue_timeout, "3600", 3600),
     E(queue_timeout, "0", "1 and 3600", "0"),
     E(queue_timeout, "3601", "1 and 3600", "3601"),
+    I(keepalive_timeout, "1", 1),
+    I(keepalive_timeout, "86400", 86400),
+    E(keepalive_timeout, "0", "1 and 86400", "0"),
+    E(keepalive_timeout, "86401", "1 and 86400", "86401"),
+    I(keepalive_max, "0", 0),
+    I(keepalive_max, "65536", 65536),
+    E(keepalive_max, "-1", "0 and 65536", "-1"),
+    E(keepalive_max, "65537", "0 and 65536", "65537"),
     I(rate_per_ip, "1000000", 1000000),
     E(rate_per_ip, "1000001", "0 and 1000000", "1000001"),
     I(rate_burst, "1", 1),

@@ -33,6 +33,7 @@ static Suite *(*const suites[])(void) = {
     suite_stats,
     suite_metrics,
     suite_offload,
+    suite_sndbuf,
 };
 
 int

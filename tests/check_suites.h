@@ -36,5 +36,6 @@ Suite *suite_pace(void);
 Suite *suite_stats(void);
 Suite *suite_metrics(void);
 Suite *suite_offload(void);
+Suite *suite_sndbuf(void);
 
 #endif

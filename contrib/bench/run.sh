@@ -30,6 +30,8 @@
 #   PROFILE=1    after each target's figures, one more single stream under
 #                perf record -a: where the CPU goes, per process and symbol
 #   DLFCGI=path  dlfcgi binary (default: src/dlfcgi of this checkout)
+#   DLFCGI_CONF="send_buffer = 262144;"   more lines for B's and B2's
+#                dlfcgi.conf: compare settings
 #   PHP_FPM=php-fpm8.2
 #   FCGI_BUFFER=1m    nginx fastcgi_buffer_size (and fastcgi_buffers 4 x)
 #                     of every FastCGI target: compare front-end settings
@@ -45,7 +47,7 @@ set -o pipefail
 
 # --- the command line as given, for the report ------------------------
 cmd_env=""
-for v in RUNS QUICK TARGETS KEEP DLFCGI PHP_FPM FCGI_BUFFER PROFILE SCRAPE; do
+for v in RUNS QUICK TARGETS KEEP DLFCGI DLFCGI_CONF PHP_FPM FCGI_BUFFER PROFILE SCRAPE; do
 	if [ -n "${!v+x}" ]; then
 		cmd_env="$cmd_env$v=${!v} "
 	fi
@@ -312,10 +314,12 @@ start_dlfcgi() { # id sendfile [more configuration lines]
 		threads = 32;
 		buffer_size = 65536;
 		sendfile = $sf;
+		max_clients_per_ip = 0;
 		error_log = "stderr";
 		shutdown_timeout = 2;
 		metrics_path = "/_metrics";
 		$more
+		${DLFCGI_CONF:-}
 	EOF
 	"$DLFCGI" -t -c "$dir/dlfcgi.conf" >"$T/log/dlfcgi-$id.check" 2>&1 ||
 		die "dlfcgi -t -c $dir/dlfcgi.conf: $(cat "$T/log/dlfcgi-$id.check")"

@@ -195,6 +195,34 @@
 #define DL_SEND_BUFFER_UNIX (1024 * 1024)
 #define DL_SEND_BUFFER_MAX (64 * 1024 * 1024)
 
+/*
+ * send_buffer not set, unix socket: the buffer is auto-tuned
+ * (src/fcgi/sndbuf.h). It starts at DL_SEND_BUFFER_LOW and is set to
+ * DL_SEND_QUEUE_MS of the pace measured, up to DL_SEND_BUFFER_UNIX; up
+ * only after a window of DL_SEND_TUNE_BYTES (the first 4-5 MiB of every
+ * download fill nginx's and the client's TCP buffers at memory speed,
+ * on loopback with the default tcp_wmem), down after at most
+ * DL_SEND_TUNE_WINDOW_MS. A download slower than 256 KiB/s keeps the
+ * low buffer, one faster than 4 MiB/s gets the whole MiB. A fixed 1 MiB
+ * was 1.3-1.5 MiB of kernel memory per slow download (ss -xm skmem t,
+ * contrib/bench/scale.sh): 5 GiB at 4000 downloads.
+ */
+#define DL_SEND_BUFFER_LOW (64 * 1024)
+#define DL_SEND_QUEUE_MS 250
+#define DL_SEND_TUNE_BYTES (32 * 1024 * 1024)
+#define DL_SEND_TUNE_WINDOW_MS 1000
+
+/*
+ * Kept FastCGI connections (FCGI_KEEP_CONN), per worker. The timeout is
+ * longer than nginx's upstream keepalive_timeout (60 s), so that the web
+ * server, which knows when it will send, closes first and never sends a
+ * request on a connection dlfcgi is closing. 128 kept connections per
+ * worker are eight times nginx's usual `keepalive 16` per nginx worker.
+ */
+#define DL_KEEPALIVE_TIMEOUT_DEFAULT 75
+#define DL_KEEPALIVE_MAX_DEFAULT 128
+#define DL_KEEPALIVE_MAX_MAX 65536
+
 /* How often an idle worker thread checks for shutdown, milliseconds. */
 #define DL_ACCEPT_POLL_MS 500
 

@@ -111,6 +111,10 @@ static const struct conf_key conf_keys[] = {
 	NULL},
     {"queue_timeout", CONF_INT, OFF(queue_timeout), 1, DL_QUEUE_TIMEOUT_MAX,
 	NULL},
+    {"keepalive_timeout", CONF_INT, OFF(keepalive_timeout), 1, DL_TIMEOUT_MAX,
+	NULL},
+    {"keepalive_max", CONF_INT, OFF(keepalive_max), 0, DL_KEEPALIVE_MAX_MAX,
+	NULL},
     {"listen_mode", CONF_STRING, OFF(listen_mode), 0, 0, check_mode},
     {"listen_owner", CONF_STRING, OFF(listen_owner), 0, 0, check_user},
     {"listen_group", CONF_STRING, OFF(listen_group), 0, 0, check_group},
@@ -198,6 +202,8 @@ config_defaults(struct dl_config *cfg)
 	cfg->workers = DL_WORKERS_DEFAULT;
 	cfg->shutdown_timeout = DL_SHUTDOWN_TIMEOUT_DEFAULT;
 	cfg->queue_timeout = DL_QUEUE_TIMEOUT_DEFAULT;
+	cfg->keepalive_timeout = DL_KEEPALIVE_TIMEOUT_DEFAULT;
+	cfg->keepalive_max = DL_KEEPALIVE_MAX_DEFAULT;
 	cfg->listen_mode = xstrdup(DL_LISTEN_MODE_DEFAULT);
 	cfg->listen_mode_bits =
 	    (unsigned)strtoul(DL_LISTEN_MODE_DEFAULT, NULL, 8);

@@ -49,6 +49,8 @@ struct dl_config {
 	int max_requests;     /* recycle a worker after this many; 0 never */
 	int shutdown_timeout; /* seconds TERM waits for running downloads */
 	int queue_timeout;    /* seconds a request waits for a free thread */
+	int keepalive_timeout; /* seconds a kept connection waits, idle */
+	int keepalive_max;     /* kept connections per worker; 0: none */
 	char *listen_mode;    /* octal string */
 	unsigned listen_mode_bits;
 	char *listen_owner, *listen_group; /* NULL: unchanged */

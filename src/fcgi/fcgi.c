@@ -1,12 +1,13 @@
 /* Copyright (c) 2026 the dlfcgi authors. ISC license: see LICENSE. */
 /*
- * libfcgi glue. libfcgi 2.4 accepts blocking, closes with a drain of up
- * to 2 s, copies output through an 8 KiB buffer and breaks on hostile
- * records; so dlfcgi owns the socket's life, reads and checks the
- * request itself (fcgi_guard), and uses libfcgi only to parse the
- * guard's canonical re-framing of it from a pipe. This is the one file
- * that touches FCGX_Request's ipcFd and keepConnection (stable since
- * libfcgi 2.4.0).
+ * The FastCGI connection. libfcgi 2.4 accepts blocking, closes with a
+ * drain of up to 2 s, copies output through an 8 KiB buffer and breaks
+ * on hostile records; so dlfcgi owns the socket's life, reads and checks
+ * the request itself (fcgi_guard) and looks its parameters up in the
+ * guard's copy, as libfcgi would (tests/fuzz/fuzz_fcgi_libfcgi.c checks
+ * that against the real libfcgi): no pipe, no allocation, no copy per
+ * request. A connection whose request asked for FCGI_KEEP_CONN is parked
+ * after a clean end (park.c) for its next request.
  */
 #include "autoconfig.h"
 
@@ -23,34 +24,28 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <fcgiapp.h>
-
 #include "fcgi.h"
 #include "fcgi_guard.h"
 #include "peer.h"
 #include "bounds.h"
 #include "log.h"
+#include "park.h"
 
 /* FastCGI v1.0 §8: record header and types. */
 #define FCGI_VERSION_1 1
 #define FCGI_TYPE_END_REQUEST 3
 #define FCGI_TYPE_STDOUT 6
 #define FCGI_HEADER_LEN 8
-
-int
-fcgi_global_init(void)
-{
-	return FCGX_Init() == 0 ? 0 : -1;
-}
+/* FastCGI v1.0 §5.1: BEGIN_REQUEST flags. */
+#define FCGI_KEEP_CONN 1
 
 void
 fcgi_conn_init(struct fcgi_conn *c)
 {
 	memset(c, 0, sizeof(*c));
-	/* No listen socket: libfcgi must never accept on its own. */
-	FCGX_InitRequest(&c->req, -1, 0);
 	c->fd = -1;
 	c->epfd = -1;
+	c->listen_unix = -1;
 }
 
 void
@@ -90,45 +85,6 @@ fcgi_wait(struct fcgi_conn *c, int listen_fd)
 	return rc > 0;
 }
 
-/* Reads FCGI_STDIN to its end (the guard bounded it). */
-static int
-fcgi_drain_stdin(struct fcgi_conn *c)
-{
-	char sink[1024];
-
-	while (FCGX_GetStr(sink, sizeof(sink), c->req.in) > 0)
-		;
-	return FCGX_GetError(c->req.in) == 0 ? 0 : -1;
-}
-
-/*
- * write(2) all of buf to a non-blocking pipe that nobody reads yet,
- * retrying EINTR and short writes; EAGAIN (a pipe smaller than the
- * request, as under fs.pipe-user-pages-soft) fails instead of blocking.
- */
-static int
-fcgi_write_all(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-	ssize_t w;
-
-	while (len > 0) {
-		w = write(fd, p, len);
-		if (w == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (w == 0) {
-			errno = EAGAIN;
-			return -1;
-		}
-		p += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
 /*
  * Waits until the socket takes more bytes, for at most send_timeout.
  * Returns 0, or -1 with errno set (ETIMEDOUT when the time ran out).
@@ -156,20 +112,66 @@ fcgi_wait_writable(const struct fcgi_conn *c)
 	return rc > 0 ? 0 : -1;
 }
 
+static int64_t
+fcgi_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * After a wait for room on a connection whose send buffer is
+ * auto-tuned: the buffer follows the pace measured (sndbuf.h). The
+ * first raise of a worker checks that the kernel grants it.
+ */
+static void
+fcgi_tune(struct fcgi_conn *c)
+{
+	static atomic_flag checked = ATOMIC_FLAG_INIT;
+	socklen_t len = sizeof(int);
+	int want, got;
+
+	if ((want = sndbuf_after_wait(&c->tune, fcgi_now_ms(), c->sent)) == 0)
+		return;
+	if (setsockopt(c->fd, SOL_SOCKET, SO_SNDBUF, &want, sizeof(want)) ==
+	    -1) {
+		log_warn("setsockopt SO_SNDBUF %d (no more tuning on this "
+			 "connection)",
+		    want);
+		c->tuned = 0;
+		return;
+	}
+	if (want == c->tune.high && !atomic_flag_test_and_set(&checked) &&
+	    getsockopt(c->fd, SOL_SOCKET, SO_SNDBUF, &got, &len) == 0 &&
+	    got / 2 < want)
+		log_info("send buffer %d is capped at %d by the kernel "
+			 "(sysctl net.core.wmem_max)",
+		    want, got / 2);
+}
+
 /*
  * The outcome of one non-blocking write on the socket: the bytes
  * written (w >= 0), 0 after EINTR or after waiting for room (EAGAIN),
  * or -1 with errno set.
  */
 static ssize_t
-fcgi_progress(const struct fcgi_conn *c, ssize_t w)
+fcgi_progress(struct fcgi_conn *c, ssize_t w)
 {
-	if (w >= 0)
+	if (w >= 0) {
+		c->sent += (uint64_t)w;
 		return w;
+	}
 	if (errno == EINTR)
 		return 0;
-	if (errno == EAGAIN || errno == EWOULDBLOCK)
-		return fcgi_wait_writable(c) == -1 ? -1 : 0;
+	if (errno == EAGAIN || errno == EWOULDBLOCK) {
+		if (fcgi_wait_writable(c) == -1)
+			return -1;
+		if (c->tuned)
+			fcgi_tune(c);
+		return 0;
+	}
 	return -1;
 }
 
@@ -201,54 +203,6 @@ fcgi_set_send_buffer(int fd, int bytes)
 		    bytes, got / 2);
 }
 
-/*
- * Hands the canonical request of the guard to libfcgi through a pipe
- * that holds exactly those bytes: libfcgi never reads from the peer, so
- * it can neither block on it nor see a byte of its framing. Returns 0
- * with c->req parsed, or -1 (logged) if that could not be done.
- */
-static int
-fcgi_parse(struct fcgi_conn *c)
-{
-	const unsigned char *canon;
-	size_t len;
-	int p[2];
-
-	canon = fcgi_guard_canonical(&c->guard, &len);
-	/* Non-blocking: a pipe too small for len fails, never blocks. */
-	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) == -1) {
-		log_warn("pipe2 for the request");
-		return -1;
-	}
-	if (fcgi_write_all(p[1], canon, len) == -1) {
-		log_warn("write of the request to a pipe");
-		close(p[0]);
-		close(p[1]);
-		return -1;
-	}
-	close(p[1]);
-	/*
-	 * With keepConnection set, the FCGX_Finish_r() that starts
-	 * FCGX_Accept_r() leaves ipcFd open, and since ipcFd >= 0 it reads
-	 * the request from it instead of accepting.
-	 */
-	c->req.ipcFd = p[0];
-	c->req.keepConnection = 1;
-	if (FCGX_Accept_r(&c->req) != 0 || fcgi_drain_stdin(c) == -1) {
-		/* not for a canonical request (fuzz_fcgi_libfcgi) */
-		log_warnx("libfcgi refused a canonical request");
-		if (c->req.ipcFd >= 0)
-			close(c->req.ipcFd);
-		c->req.ipcFd = -1;
-		FCGX_Free(&c->req, 0);
-		return -1;
-	}
-	close(p[0]);
-	c->req.ipcFd = -1;
-	c->parsed = 1;
-	return 0;
-}
-
 /* A connection dropped before it became a request: counted as read. */
 static void
 fcgi_count_drop(struct fcgi_conn *c, enum stat_reject why)
@@ -261,14 +215,14 @@ fcgi_count_drop(struct fcgi_conn *c, enum stat_reject why)
 
 /*
  * Reads the whole request (up to the end of FCGI_STDIN) within
- * request_timeout seconds, feeding it to the guard as it arrives, then
- * has libfcgi parse the guard's canonical request. Returns 0 with a
+ * request_timeout seconds, feeding it to the guard as it arrives, and
+ * keeps its parameters as strings in c->params. Returns 0 with a
  * request to answer (c->refuse_status may be set), or -1 (logged) if
- * the peer is to be dropped.
+ * the peer is to be dropped. A recv(2) comes first: the request is
+ * usually there already when a thread takes the connection.
  */
 static int
-fcgi_read_request(struct fcgi_conn *c, int fd, unsigned char *buf,
-    size_t buflen, int request_timeout)
+fcgi_read_request(struct fcgi_conn *c, int fd, int request_timeout)
 {
 	struct timespec now, end;
 	struct pollfd pfd = {.fd = fd, .events = POLLIN};
@@ -279,39 +233,49 @@ fcgi_read_request(struct fcgi_conn *c, int fd, unsigned char *buf,
 	size_t used;
 	ssize_t n;
 	long ms;
-	int rc;
+	int rc, wait = 0;
 
-	c->parsed = 0;
+	c->keep = 0;
 	c->refuse_status = 0;
 	c->refuse_reason = NULL;
-	fcgi_guard_init(g, buf,
-	    buflen < DL_REQUEST_MAX ? buflen : DL_REQUEST_MAX,
-	    DL_REQUEST_STDIN_MAX, DL_REQUEST_HARD_MAX);
+	fcgi_guard_init(g, c->params, sizeof(c->params), DL_REQUEST_STDIN_MAX,
+	    DL_REQUEST_HARD_MAX);
 	clock_gettime(CLOCK_MONOTONIC, &end);
 	end.tv_sec += request_timeout;
 	while (r == FCGI_GUARD_MORE) {
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		ms = (end.tv_sec - now.tv_sec) * 1000 +
-		    (end.tv_nsec - now.tv_nsec) / 1000000;
-		if (ms <= 0)
-			goto drop;
-		rc = poll(&pfd, 1, (int)ms);
-		if (rc == -1 && errno != EINTR) {
-			why = "poll failed";
-			goto drop;
+		if (wait) {
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			ms = (end.tv_sec - now.tv_sec) * 1000 +
+			    (end.tv_nsec - now.tv_nsec) / 1000000;
+			if (ms <= 0)
+				goto drop;
+			rc = poll(&pfd, 1, (int)ms);
+			if (rc == -1 && errno != EINTR) {
+				why = "poll failed";
+				goto drop;
+			}
+			if (rc <= 0)
+				continue;
 		}
-		if (rc <= 0)
-			continue;
 		n = recv(fd, chunk, sizeof(chunk), MSG_DONTWAIT);
 		if (n == -1) {
-			if (errno == EINTR || errno == EAGAIN)
+			wait = errno == EAGAIN || errno == EWOULDBLOCK;
+			if (errno == EINTR || wait)
 				continue;
 			why = "read failed";
 			goto drop;
 		}
+		wait = 0;
 		if (n == 0) {
-			if (g->total == 0)
-				return -1; /* a probe: connect and close */
+			if (g->total == 0) {
+				/* a probe, or a kept connection's end */
+				if (c->served > 0)
+					log_info("FastCGI connection closed "
+						 "by the web server after %u "
+						 "requests",
+					    c->served);
+				return -1;
+			}
 			why = "connection closed inside the request";
 			goto drop;
 		}
@@ -322,20 +286,19 @@ fcgi_read_request(struct fcgi_conn *c, int fd, unsigned char *buf,
 		goto drop;
 	}
 	c->id = g->id;
+	c->served++;
+	/*
+	 * Kept only if the peer asked (FastCGI v1.0 §5.1) and sent nothing
+	 * past the request: such bytes are read and gone, so the next
+	 * request could not be framed.
+	 */
+	c->keep = (g->flags & FCGI_KEEP_CONN) && used == (size_t)n;
 	if (g->refuse == 431)
 		c->refuse_reason = "request parameters larger than 32 KiB";
 	else if (g->refuse == 413)
 		c->refuse_reason = "request body larger than 32 KiB";
 	c->refuse_status = g->refuse;
-	if (fcgi_parse(c) == -1) {
-		/* Answer from the guard's own copy of the parameters. */
-		fcgi_guard_strings(g);
-		if (c->refuse_status == 0) {
-			c->refuse_status = 503;
-			c->refuse_reason =
-			    "could not hand the request to libfcgi";
-		}
-	}
+	fcgi_guard_strings(g);
 	return 0;
 drop:
 	log_info("dropped a FastCGI connection: %s", why);
@@ -416,32 +379,27 @@ fcgi_accept_ok(struct fcgi_conn *c)
 		    n);
 }
 
-int
-fcgi_accept(struct fcgi_conn *c, int listen_fd, const atomic_bool *stop,
-    const struct dl_config *cfg, unsigned char *buf, size_t buflen)
+/*
+ * One non-blocking accept4(2) on listen_fd, the peer vetted, the send
+ * buffer set. Returns the connection, or -1 (nothing to serve: EAGAIN,
+ * a refused peer, a transient error after its back-off; errno is 0
+ * then) with errno set for an error of the listen socket.
+ */
+static int
+fcgi_accept_one(struct fcgi_conn *c, int listen_fd, const struct dl_config *cfg)
 {
 	struct sockaddr_storage sa;
-	socklen_t salen;
+	socklen_t salen = sizeof(sa);
 	char who[64];
-	int fd, rc, sndbuf;
+	int fd, sndbuf;
 
-	if (atomic_load(stop))
-		return 0;
-	/*
-	 * Accept also after a quiet wait: EPOLLEXCLUSIVE wakes one thread,
-	 * and if that one was stopping (reload, TERM) the wake-up is gone;
-	 * a non-blocking accept every DL_ACCEPT_POLL_MS picks up such a
-	 * connection (EAGAIN otherwise).
-	 */
-	if ((rc = fcgi_wait(c, listen_fd)) == -1)
-		return -1;
-	if (atomic_load(stop))
-		return 0;
-	salen = sizeof(sa);
 	fd = accept4(listen_fd, (struct sockaddr *)&sa, &salen,
 	    SOCK_CLOEXEC | SOCK_NONBLOCK);
-	if (fd == -1)
-		return fcgi_accept_failed(c, errno);
+	if (fd == -1) {
+		if (fcgi_accept_failed(c, errno) == 0)
+			errno = 0;
+		return -1;
+	}
 	fcgi_accept_ok(c);
 	if (!peer_allowed(cfg->allowed_peers, cfg->nallowed_peers,
 		(struct sockaddr *)&sa)) {
@@ -451,15 +409,33 @@ fcgi_accept(struct fcgi_conn *c, int listen_fd, const atomic_bool *stop,
 		    who);
 		fcgi_count_drop(c, STAT_REJ_PEER);
 		close(fd);
-		return 0;
+		errno = 0;
+		return -1;
 	}
 	/* Every write goes out non-blocking, with poll(2) for send_timeout. */
 	sndbuf = cfg->send_buffer;
-	if (sndbuf == DL_SEND_BUFFER_AUTO) /* TCP: the kernel's sizing */
-		sndbuf = sa.ss_family == AF_UNIX ? DL_SEND_BUFFER_UNIX : 0;
+	c->tuned = 0;
+	if (sndbuf == DL_SEND_BUFFER_AUTO) {
+		/* unix: tuned from DL_SEND_BUFFER_LOW; TCP: the kernel's */
+		c->listen_unix = sa.ss_family == AF_UNIX;
+		c->tuned = c->listen_unix;
+		sndbuf = c->tuned ? DL_SEND_BUFFER_LOW : 0;
+	}
 	fcgi_set_send_buffer(fd, sndbuf);
+	c->served = 0;
+	c->added = 0;
+	return fd;
+}
+
+/* Reads the request on fd, c's now: 1 to serve it, 0 if dropped. */
+static int
+fcgi_begin(struct fcgi_conn *c, int fd, const struct dl_config *cfg)
+{
 	c->send_timeout_ms = cfg->send_timeout * 1000;
-	if (fcgi_read_request(c, fd, buf, buflen, cfg->request_timeout) == -1) {
+	if (c->tuned)
+		sndbuf_start(&c->tune, DL_SEND_BUFFER_LOW, DL_SEND_BUFFER_UNIX,
+		    fcgi_now_ms(), c->sent);
+	if (fcgi_read_request(c, fd, cfg->request_timeout) == -1) {
 		close(fd);
 		return 0;
 	}
@@ -467,11 +443,90 @@ fcgi_accept(struct fcgi_conn *c, int listen_fd, const atomic_bool *stop,
 	return 1;
 }
 
+int
+fcgi_accept(struct fcgi_conn *c, int listen_fd, const atomic_bool *stop,
+    const struct dl_config *cfg)
+{
+	int fd;
+
+	if (atomic_load(stop))
+		return 0;
+	/*
+	 * Accept also after a quiet wait: EPOLLEXCLUSIVE wakes one thread,
+	 * and if that one was stopping (reload, TERM) the wake-up is gone;
+	 * a non-blocking accept every DL_ACCEPT_POLL_MS picks up such a
+	 * connection (EAGAIN otherwise).
+	 */
+	if (fcgi_wait(c, listen_fd) == -1)
+		return -1;
+	if (atomic_load(stop))
+		return 0;
+	c->park = NULL; /* nowhere to keep it: closed at the end */
+	if ((fd = fcgi_accept_one(c, listen_fd, cfg)) == -1)
+		return errno == 0 ? 0 : -1;
+	return fcgi_begin(c, fd, cfg);
+}
+
+/* 1 if listen_fd is a unix socket, else 0 (a thread learns it once). */
+static int
+fcgi_listen_unix(int listen_fd)
+{
+	socklen_t len = sizeof(int);
+	int domain;
+
+	return getsockopt(listen_fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) ==
+	    0 &&
+	    domain == AF_UNIX;
+}
+
+int
+fcgi_next(struct fcgi_conn *c, struct fcgi_park *park, const atomic_bool *stop,
+    const struct dl_config *cfg)
+{
+	unsigned served;
+	int fd, rc;
+
+	if (atomic_load(stop))
+		return 0;
+	if ((rc = fcgi_park_wait(park, DL_ACCEPT_POLL_MS, &fd, &served)) <= 0)
+		return rc;
+	if (atomic_load(stop)) {
+		/* Stopping: a kept connection's next request goes elsewhere
+		 * (the web server retries a kept connection that closed);
+		 * the listen socket stays disarmed: other workers take it. */
+		if (fd != -1)
+			close(fd);
+		return 0;
+	}
+	c->park = park;
+	if (fd == -1) {
+		fd = fcgi_accept_one(c, park->listen_fd, cfg);
+		rc = errno;
+		if (fcgi_park_rearm(park) == -1) {
+			if (fd != -1)
+				close(fd);
+			return -1;
+		}
+		if (fd == -1) {
+			errno = rc;
+			return rc == 0 ? 0 : -1;
+		}
+	} else {
+		c->served = served;
+		c->added = 1; /* in the park's set, disarmed */
+		/* Parked at DL_SEND_BUFFER_LOW if tuned (fcgi_finish). */
+		if (cfg->send_buffer == DL_SEND_BUFFER_AUTO &&
+		    c->listen_unix == -1)
+			c->listen_unix = fcgi_listen_unix(park->listen_fd);
+		c->tuned = cfg->send_buffer == DL_SEND_BUFFER_AUTO &&
+		    c->listen_unix == 1;
+	}
+	return fcgi_begin(c, fd, cfg);
+}
+
 const char *
 fcgi_param(const struct fcgi_conn *c, const char *name)
 {
-	if (c->parsed)
-		return FCGX_GetParam(name, c->req.envp);
 	return fcgi_guard_param(&c->guard, name);
 }
 
@@ -576,21 +631,25 @@ fcgi_send_raw(struct fcgi_conn *c, const unsigned char *p, size_t len)
 	return 0;
 }
 
-/* Frees libfcgi's request state and the request; returns the socket. */
+/* Ends the request's state; returns the socket. */
 static int
 fcgi_release(struct fcgi_conn *c)
 {
 	int fd = c->fd;
 
-	if (c->parsed) {
-		c->req.ipcFd = -1;
-		FCGX_Free(&c->req, 1); /* ipcFd -1: frees, closes nothing */
-	}
-	c->parsed = 0;
 	c->refuse_status = 0;
 	c->refuse_reason = NULL;
 	c->fd = -1;
 	return fd;
+}
+
+/* A connection that carried kept requests ends: say so, for the count. */
+static void
+fcgi_conn_ended(const struct fcgi_conn *c, const char *why)
+{
+	if (c->served > 1 || c->keep)
+		log_info("FastCGI connection ended after %u requests: %s",
+		    c->served, why);
 }
 
 int
@@ -602,14 +661,28 @@ fcgi_finish(struct fcgi_conn *c)
 	    FCGI_TYPE_END_REQUEST, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, /* appStatus */
 	    0, /* FCGI_REQUEST_COMPLETE */
 	    0, 0, 0};
-	int fd, rc;
+	int fd, rc, keep = c->keep, low = DL_SEND_BUFFER_LOW;
 
 	end[2] = end[FCGI_HEADER_LEN + 2] = (unsigned char)(c->id >> 8);
 	end[3] = end[FCGI_HEADER_LEN + 3] = (unsigned char)c->id;
 	rc = fcgi_send_raw(c, end, sizeof(end));
 	fd = fcgi_release(c);
+	/* Parked tuned connections sit at the low buffer (fcgi_next). */
+	if (rc == 0 && keep && c->tuned && c->tune.cur != low &&
+	    setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &low, sizeof(low)) == -1) {
+		log_warn("setsockopt SO_SNDBUF %d (not kept)", low);
+		keep = 0;
+	}
+	/* FCGI_KEEP_CONN: the connection waits for its next request. */
+	if (rc == 0 && keep && c->park != NULL &&
+	    fcgi_park_put(c->park, fd, c->served, &c->added) == 0)
+		return 0;
 	if (rc == 0)
 		shutdown(fd, SHUT_WR);
+	fcgi_conn_ended(c,
+	    rc == -1	   ? "END_REQUEST not sent"
+		: !c->keep ? "not to be kept"
+			   : "not parked (keepalive_max, or stopping)");
 	close(fd);
 	return rc;
 }
@@ -617,5 +690,6 @@ fcgi_finish(struct fcgi_conn *c)
 void
 fcgi_abort(struct fcgi_conn *c)
 {
+	fcgi_conn_ended(c, "response aborted");
 	close(fcgi_release(c));
 }

@@ -8,38 +8,43 @@
 #include <stdatomic.h>
 #include <stddef.h>
 
-#include <fcgiapp.h>
-
+#include "bounds.h"
 #include "config.h"
 #include "fcgi_guard.h"
+#include "park.h"
 #include "scoreboard.h"
-#include "stats.h"
+#include "sndbuf.h"
 
 /*
- * One FastCGI connection carrying one request. dlfcgi accepts the
- * connection itself (so it can poll, time out and later vet the peer),
- * reads and checks the request with fcgi_guard, lets libfcgi parse the
- * guard's canonical re-framing of it (never the peer's bytes), writes
- * STDOUT records itself (no copy through libfcgi's 8 KiB stream
- * buffer), and ends the request either cleanly (empty STDOUT and
- * END_REQUEST, written by dlfcgi too) or by aborting the connection.
+ * A FastCGI connection and the request it carries. dlfcgi accepts the
+ * connection itself (so it can poll, time out and vet the peer), reads
+ * and checks each request with fcgi_guard, which keeps its parameters
+ * in the connection (never a byte of the peer's framing reaches any
+ * other parser), writes STDOUT records itself, and ends the request
+ * either cleanly (empty STDOUT and END_REQUEST) or by aborting the
+ * connection. A request with FCGI_KEEP_CONN leaves its connection
+ * parked after a clean end, for the next request (park.h).
  */
 struct fcgi_conn {
-	FCGX_Request req;
 	struct fcgi_guard guard; /* the request as the guard read it */
 	unsigned id;		 /* its request id */
-	int parsed;		 /* libfcgi parsed it: req holds the params */
+	int keep;		 /* FCGI_KEEP_CONN: park after a clean end */
+	unsigned served;	 /* requests this connection carried */
+	int added;		 /* fd is in park's epoll set (disarmed) */
+	struct fcgi_park *park;	 /* where it is kept, or NULL */
 	int fd;			 /* the accepted socket, -1 when idle */
-	int epfd; /* this thread's wait on the listen socket, or -1 */
+	int epfd; /* fcgi_accept()'s wait on the listen socket, or -1 */
 	int send_timeout_ms; /* longest wait for room in the socket */
 	int accept_errors;   /* accept(2) failures in a row */
+	uint64_t sent;	     /* bytes written on this thread's connections */
+	int tuned;	     /* fd's send buffer is auto-tuned (sndbuf.h) */
+	int listen_unix;     /* the listen socket is AF_UNIX; -1: not known */
+	struct sndbuf_tune tune;
 	/*
 	 * Non-zero: the request must be answered with this status and
-	 * nothing else (431 parameters too large, 413 body too large, 503
-	 * no descriptor or memory to parse it); refuse_reason says why,
-	 * for the log. The parameters that fitted can be read with
-	 * fcgi_param(), from the transfer buffer if libfcgi could not
-	 * parse them: answer before using that buffer.
+	 * nothing else (431 parameters too large, 413 body too large);
+	 * refuse_reason says why, for the log. The parameters that fitted
+	 * can be read with fcgi_param().
 	 */
 	int refuse_status;
 	const char *refuse_reason;
@@ -47,10 +52,9 @@ struct fcgi_conn {
 	struct sb_slot *slot;
 	/* fcgi_accept() counts dropped connections here; NULL: not */
 	struct dl_stats *stats;
+	/* The request's pairs as "name=value" strings (fcgi_guard). */
+	unsigned char params[DL_REQUEST_MAX];
 };
-
-/* Once per process, before any thread uses libfcgi. Returns 0 or -1. */
-int fcgi_global_init(void);
 
 void fcgi_conn_init(struct fcgi_conn *c);
 /* Releases what fcgi_accept() set up for c (thread exit). */
@@ -59,19 +63,31 @@ void fcgi_conn_destroy(struct fcgi_conn *c);
 /*
  * Waits on listen_fd (non-blocking) for a connection and reads its
  * whole request within request_timeout seconds, keeping its parameters
- * in buf (buflen bytes, at least DL_REQUEST_MAX); send_timeout
- * (seconds) bounds each wait for room in the socket. TCP peers outside
- * allowed_peers are refused (logged). Returns 1 with a request ready
- * (check refuse_status), 0 if nothing arrived within a poll period or
- * *stop became non-zero, -1 on a listen socket error (errno set).
- * Transient accept(2) errors return 0 (logged once per burst, with a
- * back-off). A request that is well formed but too large is read to
- * its end (up to DL_REQUEST_HARD_MAX bytes) and returned with
- * refuse_status set; a peer that sends a malformed, incomplete or
- * larger request is dropped and logged, and 0 is returned.
+ * in c; send_timeout (seconds) bounds each wait for room in the socket.
+ * TCP peers outside allowed_peers are refused (logged). Returns 1 with
+ * a request ready (check refuse_status), 0 if nothing arrived within a
+ * poll period or *stop became non-zero, -1 on a listen socket error
+ * (errno set). Transient accept(2) errors return 0 (logged once per
+ * burst, with a back-off). A request that is well formed but too large
+ * is read to its end (up to DL_REQUEST_HARD_MAX bytes) and returned
+ * with refuse_status set; a peer that sends a malformed, incomplete or
+ * larger request is dropped and logged, and 0 is returned. The
+ * connection is closed at the end of the request, never kept.
  */
 int fcgi_accept(struct fcgi_conn *c, int listen_fd, const atomic_bool *stop,
-    const struct dl_config *cfg, unsigned char *buf, size_t buflen);
+    const struct dl_config *cfg);
+
+/*
+ * As fcgi_accept(), for a serving thread of a worker: waits in park
+ * (park.h) for a new connection on its listen socket or for the next
+ * request on a parked one, and reads that request as the first of a
+ * connection is read (the guard, request_timeout from its first byte).
+ * A request with FCGI_KEEP_CONN that ends cleanly parks its connection
+ * again (fcgi_finish()). A parked connection that the web server closed
+ * returns 0, logged at debug level with the requests it carried.
+ */
+int fcgi_next(struct fcgi_conn *c, struct fcgi_park *park,
+    const atomic_bool *stop, const struct dl_config *cfg);
 
 /* The value of a request parameter, or NULL. */
 const char *fcgi_param(const struct fcgi_conn *c, const char *name);
@@ -101,7 +117,9 @@ size_t fcgi_sendfile_step(size_t buffer_size);
 
 /*
  * Ends the request cleanly: an empty STDOUT and END_REQUEST (bounded
- * by send_timeout), then close. Returns 0 or -1.
+ * by send_timeout), then parks the connection if its request asked for
+ * FCGI_KEEP_CONN, sent nothing past its end and the park has room;
+ * else closes it. Returns 0 or -1.
  */
 int fcgi_finish(struct fcgi_conn *c);
 

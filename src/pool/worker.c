@@ -81,6 +81,8 @@ struct worker {
 	int n;
 	/* Requests the reserve thread holds (worker_reserve_answer). */
 	struct worker_hold holds[WORKER_HOLD_MAX];
+	/* Idle threads and kept connections wait here (fcgi/park.h). */
+	struct fcgi_park park;
 };
 
 /* One per process; the signal thread outlives worker_run(). */
@@ -244,8 +246,7 @@ worker_thread_main(void *arg)
 			continue;
 		if (!worker_enter(w))
 			break;
-		rc = fcgi_accept(&t->conn, w->listen_fd, &worker_stop, cfg,
-		    (unsigned char *)t->buf, t->buflen);
+		rc = fcgi_next(&t->conn, &w->park, &worker_stop, cfg);
 		worker_leave(w);
 		if (rc == -1) {
 			log_warn("accept on the FastCGI socket");
@@ -313,7 +314,6 @@ worker_reserve_step(
 	struct pollfd pfd = {.fd = w->listen_fd, .events = POLLIN};
 	struct worker_hold *h = NULL;
 	struct fcgi_conn *c = &t->conn;
-	char *buf = t->buf;
 	int i, rc;
 
 	*hp = NULL;
@@ -334,11 +334,9 @@ worker_reserve_step(
 	if (h != NULL) {
 		/* the reserve thread's one epoll set goes with the accept */
 		c = &h->conn;
-		buf = h->buf;
 		c->epfd = t->conn.epfd;
 	}
-	rc = fcgi_accept(c, w->listen_fd, &worker_stop, w->env->cfg,
-	    (unsigned char *)buf, DL_REQUEST_MAX);
+	rc = fcgi_accept(c, w->listen_fd, &worker_stop, w->env->cfg);
 	if (h != NULL) {
 		t->conn.epfd = c->epfd;
 		c->epfd = -1;
@@ -504,8 +502,10 @@ worker_thread_init(struct worker_thread *t, struct worker *w, size_t buflen)
 }
 
 /*
- * Once no thread is inside fcgi_accept() any more: closes the listen
- * socket and every thread's epoll set on it, so that nothing queues
+ * Once no thread is inside fcgi_next() or fcgi_accept() any more:
+ * closes the listen socket, the park (its epoll set and the kept
+ * connections waiting there: the web server retries a request on
+ * another) and the reserve thread's epoll set, so that nothing queues
  * behind this worker and, once the master is gone too, a new dlfcgi can
  * bind the address; then tells the master.
  */
@@ -525,6 +525,7 @@ worker_unlisten(struct worker *w, int nthreads)
 	 * No thread uses an epoll set outside fcgi_accept(), and none will
 	 * enter it again: they can be closed under the serving threads.
 	 */
+	fcgi_park_close(&w->park);
 	for (i = 0; i < nthreads; i++)
 		if (w->ts[i].conn.epfd != -1) {
 			close(w->ts[i].conn.epfd);
@@ -566,13 +567,17 @@ worker_run(const struct request_env *env, int listen_fd, int gen, int proc)
 		log_warn("fcntl O_NONBLOCK on the FastCGI socket");
 		goto early;
 	}
-	if (fcgi_global_init() == -1) {
-		log_warnx("FCGX_Init failed");
+	if (fcgi_park_init(&w->park, listen_fd, env->cfg->keepalive_max,
+		env->cfg->keepalive_timeout) == -1) {
+		log_warn("epoll set for %d kept connections",
+		    env->cfg->keepalive_max);
 		goto early;
 	}
 	/* n serving threads, then the reserve thread */
 	if ((ts = calloc((size_t)n + 1, sizeof(*ts))) == NULL) {
 		log_warn("calloc");
+		fcgi_park_close(&w->park);
+		fcgi_park_destroy(&w->park);
 		goto early;
 	}
 	w->ts = ts;
@@ -583,6 +588,8 @@ worker_run(const struct request_env *env, int listen_fd, int gen, int proc)
 		log_warn("pthread_create");
 		pthread_attr_destroy(&attr);
 		free(ts);
+		fcgi_park_close(&w->park);
+		fcgi_park_destroy(&w->park);
 		goto early;
 	}
 	/* Every allocation before any thread accepts. */
@@ -669,6 +676,7 @@ worker_run(const struct request_env *env, int listen_fd, int gen, int proc)
 	}
 	w->ts = NULL;
 	free(ts);
+	fcgi_park_destroy(&w->park);
 	/* The signal thread sleeps in sigwait: it ends with the process. */
 	return w->failed ? -1 : 0;
 early:

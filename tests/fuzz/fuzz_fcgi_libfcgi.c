@@ -3,12 +3,13 @@
  * Differential libFuzzer target: fcgi_guard against the real libfcgi.
  * For every input the guard accepts (as fcgi.c sets it up, 32 KiB
  * buffer), its canonical request goes through a pipe to libfcgi's
- * FCGX_Accept_r, as in fcgi.c, which must accept it and yield exactly
+ * FCGX_Accept_r, which must accept it and yield exactly
  * the parameters the guard kept: FCGI_ROLE=RESPONDER, then one
  * "name=value" per kept pair, in order, equal as C strings (what any
  * FCGX_GetParam caller can see), the same request id, an empty STDIN;
- * and fcgi_guard_param() (the guard's own lookup, used when libfcgi
- * cannot run) must agree with FCGX_GetParam() for every name. Never a
+ * and fcgi_guard_param() (the lookup the daemon uses: fcgi.c no
+ * longer calls libfcgi) must agree with FCGX_GetParam() for every name.
+ * Never a
  * crash: libfcgi only ever sees canonical bytes.
  */
 #include "autoconfig.h"

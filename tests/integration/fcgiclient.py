@@ -56,10 +56,11 @@ def pair(name, value):
     return ln(len(name)) + ln(len(value)) + name + value
 
 
-def request_bytes(params, rid=1):
+def request_bytes(params, rid=1, keep=False):
+    """keep: FCGI_KEEP_CONN in BEGIN_REQUEST's flags."""
     body = b"".join(pair(k.encode(), v if isinstance(v, bytes) else
                          v.encode()) for k, v in params.items())
-    out = record(BEGIN, rid, struct.pack(">HB5x", 1, 0))
+    out = record(BEGIN, rid, struct.pack(">HB5x", 1, 1 if keep else 0))
     for i in range(0, len(body), 65535):
         out += record(PARAMS, rid, body[i:i + 65535])
     return out + record(PARAMS, rid) + record(STDIN, rid)

@@ -1,0 +1,85 @@
+/* Copyright (c) 2026 the dlfcgi authors. ISC license: see LICENSE. */
+#ifndef DLFCGI_PARK_H
+#define DLFCGI_PARK_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+/*
+ * Where a worker's idle serving threads wait, and where its kept-alive
+ * FastCGI connections wait between requests (FCGI_KEEP_CONN,
+ * doc/DESIGN.md §1.4). One epoll set per worker holds the listen
+ * socket and every parked connection, each EPOLLONESHOT: an event goes
+ * to exactly one waiting thread, which takes that connection (or
+ * accepts one) and re-arms nothing it does not own. So an idle kept
+ * connection holds a descriptor and a park entry, never a thread.
+ *
+ * At most max connections are parked; beyond that a connection is not
+ * kept (the caller closes it). A connection parked for timeout_ms is
+ * closed by the next thread that returns from fcgi_park_wait().
+ */
+struct fcgi_park_entry {
+	int fd;		 /* -1: free */
+	uint32_t seq;	 /* bumped on each use: stale events are ignored */
+	int64_t since;	 /* parked at, CLOCK_MONOTONIC ms */
+	unsigned served; /* requests the connection carried so far */
+	int prev, next;	 /* the parked list, oldest first; or free list */
+};
+
+struct fcgi_park {
+	int epfd;
+	int listen_fd;
+	int max;
+	int64_t timeout_ms;
+	pthread_mutex_t lock;
+	/* Under lock: */
+	int closed;
+	int n;			   /* parked */
+	int head, tail;		   /* oldest, newest parked; -1 if none */
+	int free;		   /* first free entry, -1 if none */
+	struct fcgi_park_entry *e; /* max entries */
+};
+
+/*
+ * Sets up p for listen_fd (non-blocking): the epoll set and max entries,
+ * allocated now. Returns 0, or -1 with errno set (nothing to undo).
+ */
+int fcgi_park_init(struct fcgi_park *p, int listen_fd, int max, int timeout_s);
+
+/*
+ * Waits up to ms for the listen socket or a parked connection. Returns
+ * 1 with *fd -1 when the listen socket is readable (accept one
+ * connection, non-blocking, then call fcgi_park_rearm()), 1 with *fd >= 0 and
+ * *served when a parked connection has bytes or hung up (it is the
+ * caller's now), 0 after the timeout, -1 on error (errno set). Closes
+ * connections idle for longer than the timeout, logged.
+ */
+int fcgi_park_wait(struct fcgi_park *p, int ms, int *fd, unsigned *served);
+
+/*
+ * After the accept(2) that followed a listen event: arms the listen
+ * socket again, so that a connection still queued wakes one other
+ * thread (armed before the accept, it would wake one for the connection
+ * being accepted). Returns 0, or -1 with errno set.
+ */
+int fcgi_park_rearm(struct fcgi_park *p);
+
+/*
+ * Parks fd, which carried served requests, until its next request.
+ * *added says whether fd is in the set already (from an earlier
+ * park); set to 1. Returns 0, or -1 (the park is full or closed, or
+ * epoll failed): the caller still owns fd and closes it.
+ */
+int fcgi_park_put(struct fcgi_park *p, int fd, unsigned served, int *added);
+
+/*
+ * Closes every parked connection and the epoll set; fcgi_park_put()
+ * refuses from then on. Call only when no thread is in
+ * fcgi_park_wait(); the listen socket stays open.
+ */
+void fcgi_park_close(struct fcgi_park *p);
+
+/* After fcgi_park_close(), when no thread uses p any more. */
+void fcgi_park_destroy(struct fcgi_park *p);
+
+#endif
