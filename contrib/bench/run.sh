@@ -36,7 +36,8 @@
 #   FCGI_BUFFER=1m    nginx fastcgi_buffer_size (and fastcgi_buffers 4 x)
 #                     of every FastCGI target: compare front-end settings
 #   SCRAPE=1     while a dlfcgi target (B, B2, E) runs, a scraper reads
-#                its metrics_path every 100 ms: the cost of being watched
+#                its metrics_path and its status page (?json&full&clients)
+#                every 100 ms: the cost of being watched
 #
 # Exit status: 0 when every setup step and every download check passed,
 # 1 otherwise (a server that does not start, a wrong byte count or
@@ -314,10 +315,12 @@ start_dlfcgi() { # id sendfile [more configuration lines]
 		threads = 32;
 		buffer_size = 65536;
 		sendfile = $sf;
+		# every client of the bench is 127.0.0.1: no per-client share
 		max_clients_per_ip = 0;
 		error_log = "stderr";
 		shutdown_timeout = 2;
 		metrics_path = "/_metrics";
+		status_path = "/_status";
 		$more
 		${DLFCGI_CONF:-}
 	EOF
@@ -337,7 +340,7 @@ if want B || want B2 || want E; then
 fi
 # F: offload mode, as contrib/nginx/dlfcgi-offload.conf sets it up (the
 # transfer is nginx's: no per-client limit in dlfcgi).
-want F && start_dlfcgi f true 'offload = "x-accel-redirect"; offload_prefix = "/_f/"; etag_format = "nginx"; max_clients_per_ip = 0;'
+want F && start_dlfcgi f true 'offload = "x-accel-redirect"; offload_prefix = "/_f/"; etag_format = "nginx";'
 
 # --- php-fpm (C, C2) -----------------------------------------------------
 PHP_C_PID="" PHP_C2_PID=""
@@ -748,20 +751,23 @@ profile_single() { # target url
 	log "[$t] profiled one single stream (perf)"
 }
 
-# SCRAPE=1: a Prometheus-like reader of the target's metrics every 100 ms
-# (curl through nginx, as a scraper would), stopped by its PID.
+# SCRAPE=1: a Prometheus-like reader of the target's metrics and its status
+# page every 100 ms (curl through nginx, as a scraper would), stopped by its
+# PID.
 SCRAPER_PID=""
 scraper_start() { # target
 	local t=$1 url
 	case $t in
-	B | E) url="${URL[B]}/_metrics" ;;
-	B2) url="${URL[B2]}/_metrics" ;;
+	B | E) url="${URL[B]}" ;;
+	B2) url="${URL[B2]}" ;;
 	*) return 0 ;;
 	esac
 	: >"$T/log/scrape.$t"
 	(
 		while :; do
-			curl -s --max-time 5 -o /dev/null -w '%{http_code}\n' "$url" >>"$T/log/scrape.$t"
+			curl -s --max-time 5 -o /dev/null -o /dev/null \
+				-w '%{http_code}\n' "$url/_metrics" \
+				"$url/_status?json&full&clients" >>"$T/log/scrape.$t"
 			sleep 0.1
 		done
 	) &
@@ -776,7 +782,7 @@ scraper_stop() { # target
 	SCRAPER_PID=""
 	n=$(wc -l <"$T/log/scrape.$t")
 	ok=$(grep -c '^200$' "$T/log/scrape.$t" || true)
-	log "[$t] scraper: $n reads of /_metrics (every 100 ms), $ok answered 200"
+	log "[$t] scraper: $n reads of /_metrics and /_status?json&full&clients (every 100 ms), $ok answered 200"
 	[ "$n" -gt 0 ] && [ "$ok" = "$n" ] || fail "$t: metrics scraper got $ok of $n answers 200"
 	R[$t.scrapes]=$n
 }

@@ -10,9 +10,10 @@
 /*
  * Serves listen_fd with env->cfg->threads threads, each holding one
  * scoreboard slot, plus one reserve thread that, when no thread of the
- * pool is idle, answers the admin pages at once and holds one other
- * request for a thread that frees up, or answers it 503 after
- * queue_timeout (doc/DESIGN.md §1.2). Every buffer,
+ * pool is idle, answers the admin pages at once and holds up to
+ * WORKER_HOLD_MAX other requests for a thread that frees up, each
+ * answered 503 after queue_timeout from its own accept (doc/DESIGN.md
+ * §1.2). Every buffer,
  * slot and thread is set up before any thread accepts. Signals (blocked
  * by the caller in every thread) are taken by a signal thread: TERM and
  * INT stop accepting and let running requests finish, QUIT exits at
