@@ -572,9 +572,13 @@ scoreboard_snapshot(
 	    atomic_load_explicit(&slot->progress_ms, memory_order_relaxed);
 	t0 = atomic_load_explicit(&slot->mark_ms[0], memory_order_relaxed);
 	b0 = atomic_load_explicit(&slot->mark_sent[0], memory_order_relaxed);
-	out->rate = now_ms > t0 && out->sent >= b0
-	    ? (out->sent - b0) * 1000 / (now_ms - t0)
-	    : 0;
+	/*
+	 * Over a second at least: in its first milliseconds a download
+	 * fills the socket buffers at memory speed, which is no rate.
+	 */
+	out->rate = out->sent >= b0 ? (out->sent - b0) * 1000 /
+		(now_ms - t0 > 1000 ? now_ms - t0 : 1000)
+				    : 0;
 }
 
 void

@@ -474,7 +474,8 @@ master_arm(const struct master *m)
 	} else if (due > 0) /* due already: wake at once */
 		it.it_value.tv_usec = 1000;
 	/* the slow log's look at the scoreboard, once a second */
-	if (m->slow_due > now && (due == 0 || (due > now && m->slow_due < due))) {
+	if (m->slow_due > now &&
+	    (due == 0 || (due > now && m->slow_due < due))) {
 		it.it_value.tv_sec = (m->slow_due - now) / 1000;
 		it.it_value.tv_usec =
 		    (suseconds_t)((m->slow_due - now) % 1000) * 1000;
