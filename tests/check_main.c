@@ -34,6 +34,7 @@ static Suite *(*const suites[])(void) = {
     suite_metrics,
     suite_offload,
     suite_sndbuf,
+    suite_status,
 };
 
 int

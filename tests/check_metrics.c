@@ -44,7 +44,7 @@ render(struct scoreboard *sb, bool om)
 	struct out o;
 
 	out_init(&o, NULL, buf, sizeof(buf) - 1);
-	metrics_render(&o, sb, &cfg, om);
+	metrics_render(&o, sb, &cfg, om, -1, -1);
 	ck_assert_uint_lt(o.total, sizeof(buf) - 1); /* nothing drained */
 	ck_assert_int_eq(o.err, 0);
 	buf[o.len] = '\0';
@@ -412,6 +412,32 @@ START_TEST(test_bounded)
 }
 END_TEST
 
+/* The listen queue's gauges: there when the kernel tells, else not. */
+START_TEST(test_listen_queue)
+{
+	struct scoreboard *sb = scoreboard_create(4);
+	struct out o;
+	int om;
+
+	ck_assert_ptr_nonnull(sb);
+	for (om = 0; om <= 1; om++) {
+		out_init(&o, NULL, buf, sizeof(buf) - 1);
+		metrics_render(&o, sb, &cfg, om, 3, 4096);
+		buf[o.len] = '\0';
+		ck_assert_ptr_nonnull(strstr(buf,
+		    "\n# TYPE dlfcgi_listen_queue gauge\n"
+		    "dlfcgi_listen_queue 3\n"));
+		ck_assert_ptr_nonnull(strstr(buf,
+		    "\n# TYPE dlfcgi_listen_backlog gauge\n"
+		    "dlfcgi_listen_backlog 4096\n"));
+		check_page(buf, om);
+		render(sb, om); /* -1: unknown */
+		ck_assert_ptr_null(strstr(buf, "dlfcgi_listen_"));
+	}
+	scoreboard_destroy(sb);
+}
+END_TEST
+
 START_TEST(test_content_type)
 {
 	ck_assert_str_eq(metrics_content_type(false),
@@ -433,6 +459,7 @@ suite_metrics(void)
 	tcase_add_test(tc, test_structure);
 	tcase_add_test(tc, test_histogram_values);
 	tcase_add_test(tc, test_bounded);
+	tcase_add_test(tc, test_listen_queue);
 	tcase_add_test(tc, test_content_type);
 	suite_add_tcase(s, tc);
 	return s;

@@ -37,5 +37,6 @@ Suite *suite_stats(void);
 Suite *suite_metrics(void);
 Suite *suite_offload(void);
 Suite *suite_sndbuf(void);
+Suite *suite_status(void);
 
 #endif

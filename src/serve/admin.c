@@ -133,15 +133,15 @@ admin_respond(struct request *r)
 	if (r->head)
 		return PHASE_DONE;
 	out_init(&o, r->c, r->buf, r->buflen);
+	if (r->admin == ADMIN_PING || r->env->listen_queue == NULL ||
+	    r->env->listen_queue(&lq, &lb) == -1)
+		lq = lb = -1;
 	switch (r->admin) {
 	case ADMIN_STATUS:
-		if (r->env->listen_queue == NULL ||
-		    r->env->listen_queue(&lq, &lb) == -1)
-			lq = lb = -1;
 		status_render(&o, r->env->sb, cfg, &q, lq, lb);
 		break;
 	case ADMIN_METRICS:
-		metrics_render(&o, r->env->sb, cfg, om);
+		metrics_render(&o, r->env->sb, cfg, om, lq, lb);
 		break;
 	default:
 		out_printf(&o, "%s\n", cfg->ping_response);

@@ -276,8 +276,9 @@ metrics_limits(struct out *o, bool om, const struct dl_config *cfg)
 }
 
 void
-metrics_render(
-    struct out *o, struct scoreboard *sb, const struct dl_config *cfg, bool om)
+metrics_render(struct out *o, struct scoreboard *sb,
+    const struct dl_config *cfg, bool om, int64_t listen_queue,
+    int64_t listen_backlog)
 {
 	struct dl_stats *s = scoreboard_stats(sb);
 	int64_t cap;
@@ -304,6 +305,15 @@ metrics_render(
 	metrics_gauge(o, om, "dlfcgi_slots_max", NULL,
 	    "Requests the pool serves at once (workers x threads).", cap);
 	metrics_slots(o, om, sb);
+	if (listen_queue >= 0)
+		metrics_gauge(o, om, "dlfcgi_listen_queue", NULL,
+		    "Connections waiting in the listen socket's accept queue "
+		    "(this worker's view of it).",
+		    listen_queue);
+	if (listen_backlog >= 0)
+		metrics_gauge(o, om, "dlfcgi_listen_backlog", NULL,
+		    "The most connections the accept queue holds.",
+		    listen_backlog);
 
 	metrics_counter(o, om, "dlfcgi_accepted", NULL,
 	    "Requests read, and connections dropped while reading one.",

@@ -3,6 +3,7 @@
 #define DLFCGI_METRICS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "config.h"
 #include "out.h"
@@ -18,8 +19,14 @@
  * whatever the pool size (the slots are counted, not listed) and goes
  * out through o, in pieces. Reads the scoreboard without a lock.
  */
+/*
+ * listen_queue and listen_backlog: the listen socket's accept queue as
+ * the kernel tells it (listen_queue()), -1 where it does not: the gauges
+ * dlfcgi_listen_queue and dlfcgi_listen_backlog, left out when unknown.
+ */
 void metrics_render(struct out *o, struct scoreboard *sb,
-    const struct dl_config *cfg, bool openmetrics);
+    const struct dl_config *cfg, bool openmetrics, int64_t listen_queue,
+    int64_t listen_backlog);
 
 /* The Content-Type of the page, with its version. */
 const char *metrics_content_type(bool openmetrics);

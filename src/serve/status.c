@@ -202,30 +202,34 @@ status_time(int64_t t, char *buf, size_t len)
 static void
 status_limits(struct out *o, enum status_format f, const struct dl_config *c)
 {
-	const char *pre = f == STATUS_JSON ? "" : "limit ";
-	char k[64];
+	const struct {
+		const char *name;
+		int64_t v;
+	} lim[] = {
+	    {"max_clients_per_ip", c->max_clients_per_ip},
+	    {"max_conns_per_file_per_ip", c->max_conns_per_file_per_ip},
+	    {"rate_per_ip", c->rate_per_ip},
+	    {"rate_burst", c->rate_burst},
+	    {"limit_rate", c->limit_rate},
+	    {"limit_rate_after", c->limit_rate_after},
+	    {"min_rate", c->min_rate},
+	    {"min_rate_window", c->min_rate_window},
+	    {"max_duration", c->max_duration},
+	    {"queue_timeout", c->queue_timeout},
+	    {"request_timeout", c->request_timeout},
+	    {"send_timeout", c->send_timeout},
+	    {"max_requests", c->max_requests},
+	};
+	size_t i;
 
-	if (f == STATUS_JSON)
-		out_puts(o, ",\n\"limits\": {\"_\": 0");
-#define LIM(name, v)                                       \
-	do {                                               \
-		snprintf(k, sizeof(k), "%s%s", pre, name); \
-		status_num(o, f, k, (int64_t)(v));         \
-	} while (0)
-	LIM("max_clients_per_ip", c->max_clients_per_ip);
-	LIM("max_conns_per_file_per_ip", c->max_conns_per_file_per_ip);
-	LIM("rate_per_ip", c->rate_per_ip);
-	LIM("rate_burst", c->rate_burst);
-	LIM("limit_rate", c->limit_rate);
-	LIM("limit_rate_after", c->limit_rate_after);
-	LIM("min_rate", c->min_rate);
-	LIM("min_rate_window", c->min_rate_window);
-	LIM("max_duration", c->max_duration);
-	LIM("queue_timeout", c->queue_timeout);
-	LIM("request_timeout", c->request_timeout);
-	LIM("send_timeout", c->send_timeout);
-	LIM("max_requests", c->max_requests);
-#undef LIM
+	for (i = 0; i < sizeof(lim) / sizeof(lim[0]); i++)
+		if (f == STATUS_JSON)
+			out_printf(o, "%s\"%s\": %" PRId64,
+			    i == 0 ? ",\n\"limits\": {" : ", ", lim[i].name,
+			    lim[i].v);
+		else
+			out_printf(o, "limit %s: %" PRId64 "\n", lim[i].name,
+			    lim[i].v);
 	if (f == STATUS_JSON)
 		out_puts(o, "}");
 }
@@ -251,7 +255,7 @@ status_format_begin(struct out *o, const struct status_query *q,
 	else
 		out_printf(o, "start time: %s\n", t);
 	status_num(o, f,
-	    f == STATUS_JSON ? "start_time_seconds" : "start since",
+	    f == STATUS_JSON ? "start_time_seconds" : "start time seconds",
 	    p->start_time);
 	status_num(o, f, f == STATUS_JSON ? "uptime_seconds" : "uptime",
 	    p->now - p->start_time);
@@ -281,6 +285,7 @@ status_format_begin(struct out *o, const struct status_query *q,
 		out_puts(o, "listen backlog: unknown\n");
 	status_unum(o, f, "accepted", p->accepted);
 	status_unum(o, f, "served", p->served);
+	status_unum(o, f, "offloaded", p->offloaded);
 	status_unum(o, f, f == STATUS_JSON ? "sent_bytes" : "sent bytes",
 	    p->sent_bytes);
 	status_group(
@@ -301,18 +306,52 @@ status_format_begin(struct out *o, const struct status_query *q,
 		out_puts(o, ",\n\"slots\": [");
 }
 
+int64_t
+status_percent(int64_t sent, int64_t total)
+{
+	if (total < 0 || sent < 0)
+		return -1; /* unknown */
+	if (sent >= total)
+		return 100; /* a 0-byte body is done; more than promised too */
+	return (int64_t)((__int128)sent * 100 / total); /* exact */
+}
+
+/*
+ * "key": "escaped" (JSON) or "key: escaped" (text), the strings written
+ * on their own: an escaped path may be longer than a line of
+ * out_printf().
+ */
+static void
+status_str(struct out *o, enum status_format f, const char *key, const char *s,
+    bool comma)
+{
+	char esc[STATUS_ESC_LEN];
+
+	status_esc(f, s, esc, sizeof(esc));
+	if (f == STATUS_JSON) {
+		out_printf(o, "%s\"%s\": \"", comma ? ", " : "", key);
+		out_puts(o, esc);
+		out_puts(o, "\"");
+	} else {
+		out_printf(o, "%s: ", key);
+		out_puts(o, esc);
+		out_puts(o, "\n");
+	}
+}
+
 void
 status_format_slot(struct out *o, enum status_format f, size_t index,
     const struct sb_snapshot *s, int64_t now_ms, int64_t now, bool first)
 {
-	char client[SB_CLIENT_LEN * 6 + 1], path[STATUS_ESC_LEN];
-	char method[SB_METHOD_LEN * 6 + 1], range[SB_RANGE_LEN * 6 + 1];
 	char start[32];
 	bool busy = s->state == SB_READING || s->state == SB_SENDING;
 	int64_t dur = busy && s->start_ms > 0 ? now_ms - s->start_ms : 0;
 	int64_t stall =
 	    busy && s->progress_ms > 0 ? now_ms - s->progress_ms : dur;
-	int64_t pct = s->total > 0 ? s->sent * 100 / s->total : -1;
+	int64_t sent = busy && s->sent > 0 ? s->sent : 0;
+	int64_t total = busy && s->total >= 0 ? s->total : -1;
+	int64_t rate = busy && s->rate > 0 ? s->rate : 0;
+	int64_t pct = busy ? status_percent(sent, total) : -1;
 
 	if (dur < 0)
 		dur = 0;
@@ -324,49 +363,42 @@ status_format_slot(struct out *o, enum status_format f, size_t index,
 		out_printf(o,
 		    "dlfcgi_slot_sent_bytes{slot=\"%zu\",pid=\"%d\","
 		    "state=\"%s\"} %" PRId64 "\n",
-		    index, (int)s->pid, status_state_name(s->state),
-		    busy ? s->sent : 0);
+		    index, (int)s->pid, status_state_name(s->state), sent);
 		return;
 	}
-	status_esc(f, busy ? s->client : "", client, sizeof(client));
-	status_esc(f, busy ? s->path : "", path, sizeof(path));
-	status_esc(f, busy ? s->method : "", method, sizeof(method));
-	status_esc(f, busy ? s->range : "", range, sizeof(range));
 	status_time(busy ? now - dur / 1000 : 0, start, sizeof(start));
+	if (f == STATUS_JSON)
+		out_printf(o,
+		    "%s\n{\"slot\": %zu, \"pid\": %d, \"state\": \"%s\", ",
+		    first ? "" : ",", index, (int)s->pid,
+		    status_state_name(s->state));
+	else
+		out_printf(o, "\nslot: %zu\npid: %d\nstate: %s\n", index,
+		    (int)s->pid, status_state_name(s->state));
+	status_str(o, f, "client", busy ? s->client : "", false);
+	status_str(o, f, "method", busy ? s->method : "", true);
+	status_str(o, f, "path", busy ? s->path : "", true);
+	status_str(o, f, "range", busy ? s->range : "", true);
 	if (f == STATUS_JSON) {
 		out_printf(o,
-		    "%s\n{\"slot\": %zu, \"pid\": %d, \"state\": \"%s\", "
-		    "\"client\": \"%s\", \"method\": \"%s\", \"path\": "
-		    "\"%s\", \"range\": \"%s\", \"status\": %d, ",
-		    first ? "" : ",", index, (int)s->pid,
-		    status_state_name(s->state), client, method, path, range,
-		    busy ? s->status : 0);
-		out_printf(o,
-		    "\"sent\": %" PRId64 ", \"total\": %" PRId64
-		    ", \"percent\": %" PRId64 ", \"start\": \"%s\", "
-		    "\"duration_ms\": %" PRId64 ", \"rate\": %" PRId64
-		    ", \"since_progress_ms\": %" PRId64
+		    ", \"status\": %d, \"sent\": %" PRId64
+		    ", \"total\": %" PRId64 ", \"percent\": %" PRId64
+		    ", \"start\": \"%s\", \"duration_ms\": %" PRId64
+		    ", \"rate\": %" PRId64 ", \"since_progress_ms\": %" PRId64
 		    ", \"limit_rate\": %" PRId64 ", \"wait\": \"%s\", "
 		    "\"requests\": %" PRIu64 "}",
-		    busy ? s->sent : 0, busy ? s->total : -1, busy ? pct : -1,
-		    busy ? start : "", dur, busy ? s->rate : 0, stall,
-		    busy ? s->limit_rate : 0,
+		    busy ? s->status : 0, sent, total, pct, busy ? start : "",
+		    dur, rate, stall, busy ? s->limit_rate : 0,
 		    status_wait_name(busy ? s->wait : SBW_NONE), s->requests);
 		return;
 	}
 	out_printf(o,
-	    "\nslot: %zu\npid: %d\nstate: %s\nclient: %s\nmethod: %s\n"
-	    "path: %s\nrange: %s\nstatus: %d\n",
-	    index, (int)s->pid, status_state_name(s->state), client, method,
-	    path, range, busy ? s->status : 0);
-	out_printf(o,
-	    "sent: %" PRId64 "\ntotal: %" PRId64 "\npercent: %" PRId64
-	    "\nstart: %s\nduration ms: %" PRId64 "\nrate: %" PRId64
-	    "\nsince progress ms: %" PRId64 "\nlimit_rate: %" PRId64
-	    "\nwait: %s\nrequests: %" PRIu64 "\n",
-	    busy ? s->sent : 0, busy ? s->total : -1, busy ? pct : -1,
-	    busy ? start : "-", dur, busy ? s->rate : 0, stall,
-	    busy ? s->limit_rate : 0,
+	    "status: %d\nsent: %" PRId64 "\ntotal: %" PRId64
+	    "\npercent: %" PRId64 "\nstart: %s\nduration ms: %" PRId64
+	    "\nrate: %" PRId64 "\nsince progress ms: %" PRId64
+	    "\nlimit_rate: %" PRId64 "\nwait: %s\nrequests: %" PRIu64 "\n",
+	    busy ? s->status : 0, sent, total, pct, busy ? start : "-", dur,
+	    rate, stall, busy ? s->limit_rate : 0,
 	    status_wait_name(busy ? s->wait : SBW_NONE), s->requests);
 }
 
@@ -435,6 +467,7 @@ status_gather(
 	    (uint64_t)cfg->threads;
 	p->accepted = stats_get(&st->accepted);
 	p->served = stats_get(&st->served);
+	p->offloaded = stats_get(&st->offloaded);
 	p->sent_bytes = stats_get(&st->sent_bytes);
 	for (i = 0; i < STAT_REJ_COUNT; i++)
 		p->rejected[i] = stats_get(&st->rejected[i]);
@@ -555,22 +588,8 @@ status_render(struct out *o, struct scoreboard *sb, const struct dl_config *cfg,
 		}
 	}
 	if (q->format == STATUS_OPENMETRICS) {
-		if (listen_queue >= 0)
-			out_printf(o,
-			    "# TYPE dlfcgi_listen_queue gauge\n"
-			    "# HELP dlfcgi_listen_queue Connections waiting "
-			    "in the listen socket's accept queue.\n"
-			    "dlfcgi_listen_queue %" PRId64 "\n",
-			    listen_queue);
-		if (listen_backlog >= 0)
-			out_printf(o,
-			    "# TYPE dlfcgi_listen_backlog gauge\n"
-			    "# HELP dlfcgi_listen_backlog The most connections "
-			    "the accept queue holds.\n"
-			    "dlfcgi_listen_backlog %" PRId64 "\n",
-			    listen_backlog);
-		/* the counters, then "# EOF" */
-		metrics_render(o, sb, cfg, true);
+		/* the counters and the listen queue, then "# EOF" */
+		metrics_render(o, sb, cfg, true, listen_queue, listen_backlog);
 		return;
 	}
 	status_format_begin(o, q, &p, cfg);

@@ -52,6 +52,7 @@ struct status_pool {
 	int64_t listen_queue;	  /* connections waiting; -1 unknown */
 	int64_t listen_backlog;	  /* the most that may wait; -1 unknown */
 	uint64_t accepted, served, sent_bytes;
+	uint64_t offloaded; /* answered by an offload header */
 	uint64_t rejected[STAT_REJ_COUNT];
 	uint64_t aborted[STAT_ABT_COUNT];
 	uint64_t restarts[STAT_RESTART_COUNT];
@@ -79,6 +80,13 @@ void status_format_clients_begin(struct out *o, enum status_format f);
 void status_format_client(struct out *o, enum status_format f,
     const struct status_client *c, bool first);
 void status_format_end(struct out *o, const struct status_query *q);
+
+/*
+ * Percent of a body sent: -1 when the total is unknown (-1), 100 once
+ * sent reaches it (a 0-byte body, or more sent than announced), else
+ * rounded down; no overflow for any int64_t. Pure.
+ */
+int64_t status_percent(int64_t sent, int64_t total);
 
 /* Names of a slot's state and wait (lower case). Pure. */
 const char *status_state_name(enum sb_state s);
