@@ -11,7 +11,6 @@
  */
 #include "autoconfig.h"
 
-#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/sendfile.h>
 #include <sys/uio.h>
@@ -44,45 +43,14 @@ fcgi_conn_init(struct fcgi_conn *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->fd = -1;
-	c->epfd = -1;
 	c->listen_unix = -1;
 }
 
 void
 fcgi_conn_destroy(struct fcgi_conn *c)
 {
-	if (c->epfd != -1)
-		close(c->epfd);
-	c->epfd = -1;
-}
-
-/*
- * Waits up to DL_ACCEPT_POLL_MS for a connection. Each thread waits in
- * its own epoll set with EPOLLEXCLUSIVE, so a connection wakes one idle
- * thread of the pool, not all of them (poll(2) on a shared listen
- * socket wakes every waiter: with 64 threads on 2 cores that halved
- * the small-file request rate). Returns 1 if one may be pending, 0
- * after the timeout, -1 on error.
- */
-static int
-fcgi_wait(struct fcgi_conn *c, int listen_fd)
-{
-	struct epoll_event ev = {.events = EPOLLIN | EPOLLEXCLUSIVE};
-	struct pollfd pfd = {.fd = listen_fd, .events = POLLIN};
-	int rc;
-
-	if (c->epfd == -1 && (c->epfd = epoll_create1(EPOLL_CLOEXEC)) != -1 &&
-	    epoll_ctl(c->epfd, EPOLL_CTL_ADD, listen_fd, &ev) == -1) {
-		close(c->epfd);
-		c->epfd = -1;
-	}
-	if (c->epfd != -1)
-		rc = epoll_wait(c->epfd, &ev, 1, DL_ACCEPT_POLL_MS);
-	else
-		rc = poll(&pfd, 1, DL_ACCEPT_POLL_MS);
-	if (rc == -1)
-		return errno == EINTR ? 0 : -1;
-	return rc > 0;
+	/* Nothing: between requests c holds no descriptor of its own. */
+	(void)c;
 }
 
 /*
@@ -444,25 +412,13 @@ fcgi_begin(struct fcgi_conn *c, int fd, const struct dl_config *cfg)
 }
 
 int
-fcgi_accept(struct fcgi_conn *c, int listen_fd, const atomic_bool *stop,
-    const struct dl_config *cfg)
+fcgi_accept_now(
+    struct fcgi_conn *c, struct fcgi_park *park, const struct dl_config *cfg)
 {
 	int fd;
 
-	if (atomic_load(stop))
-		return 0;
-	/*
-	 * Accept also after a quiet wait: EPOLLEXCLUSIVE wakes one thread,
-	 * and if that one was stopping (reload, TERM) the wake-up is gone;
-	 * a non-blocking accept every DL_ACCEPT_POLL_MS picks up such a
-	 * connection (EAGAIN otherwise).
-	 */
-	if (fcgi_wait(c, listen_fd) == -1)
-		return -1;
-	if (atomic_load(stop))
-		return 0;
-	c->park = NULL; /* nowhere to keep it: closed at the end */
-	if ((fd = fcgi_accept_one(c, listen_fd, cfg)) == -1)
+	c->park = park;
+	if ((fd = fcgi_accept_one(c, park->listen_fd, cfg)) == -1)
 		return errno == 0 ? 0 : -1;
 	return fcgi_begin(c, fd, cfg);
 }
@@ -477,6 +433,21 @@ fcgi_listen_unix(int listen_fd)
 	return getsockopt(listen_fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) ==
 	    0 &&
 	    domain == AF_UNIX;
+}
+
+int
+fcgi_take_parked(struct fcgi_conn *c, struct fcgi_park *park, int fd,
+    unsigned served, const struct dl_config *cfg)
+{
+	c->park = park;
+	c->served = served;
+	c->added = 1; /* in the park's set, disarmed */
+	/* Parked at DL_SEND_BUFFER_LOW if tuned (fcgi_finish). */
+	if (cfg->send_buffer == DL_SEND_BUFFER_AUTO && c->listen_unix == -1)
+		c->listen_unix = fcgi_listen_unix(park->listen_fd);
+	c->tuned =
+	    cfg->send_buffer == DL_SEND_BUFFER_AUTO && c->listen_unix == 1;
+	return fcgi_begin(c, fd, cfg);
 }
 
 int
@@ -498,28 +469,19 @@ fcgi_next(struct fcgi_conn *c, struct fcgi_park *park, const atomic_bool *stop,
 			close(fd);
 		return 0;
 	}
+	if (fd != -1)
+		return fcgi_take_parked(c, park, fd, served, cfg);
 	c->park = park;
+	fd = fcgi_accept_one(c, park->listen_fd, cfg);
+	rc = errno;
+	if (fcgi_park_rearm(park) == -1) {
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
 	if (fd == -1) {
-		fd = fcgi_accept_one(c, park->listen_fd, cfg);
-		rc = errno;
-		if (fcgi_park_rearm(park) == -1) {
-			if (fd != -1)
-				close(fd);
-			return -1;
-		}
-		if (fd == -1) {
-			errno = rc;
-			return rc == 0 ? 0 : -1;
-		}
-	} else {
-		c->served = served;
-		c->added = 1; /* in the park's set, disarmed */
-		/* Parked at DL_SEND_BUFFER_LOW if tuned (fcgi_finish). */
-		if (cfg->send_buffer == DL_SEND_BUFFER_AUTO &&
-		    c->listen_unix == -1)
-			c->listen_unix = fcgi_listen_unix(park->listen_fd);
-		c->tuned = cfg->send_buffer == DL_SEND_BUFFER_AUTO &&
-		    c->listen_unix == 1;
+		errno = rc;
+		return rc == 0 ? 0 : -1;
 	}
 	return fcgi_begin(c, fd, cfg);
 }

@@ -33,12 +33,11 @@ struct fcgi_conn {
 	int added;		 /* fd is in park's epoll set (disarmed) */
 	struct fcgi_park *park;	 /* where it is kept, or NULL */
 	int fd;			 /* the accepted socket, -1 when idle */
-	int epfd; /* fcgi_accept()'s wait on the listen socket, or -1 */
-	int send_timeout_ms; /* longest wait for room in the socket */
-	int accept_errors;   /* accept(2) failures in a row */
-	uint64_t sent;	     /* bytes written on this thread's connections */
-	int tuned;	     /* fd's send buffer is auto-tuned (sndbuf.h) */
-	int listen_unix;     /* the listen socket is AF_UNIX; -1: not known */
+	int send_timeout_ms;	 /* longest wait for room in the socket */
+	int accept_errors;	 /* accept(2) failures in a row */
+	uint64_t sent;		 /* bytes written on this slot's connections */
+	int tuned;		 /* fd's send buffer is auto-tuned (sndbuf.h) */
+	int listen_unix; /* the listen socket is AF_UNIX; -1: not known */
 	struct sndbuf_tune tune;
 	/*
 	 * Non-zero: the request must be answered with this status and
@@ -50,44 +49,53 @@ struct fcgi_conn {
 	const char *refuse_reason;
 	/* waits for room in the socket show here (SBW_SOCKET); or NULL */
 	struct sb_slot *slot;
-	/* fcgi_accept() counts dropped connections here; NULL: not */
+	/* dropped connections are counted here; NULL: not */
 	struct dl_stats *stats;
 	/* The request's pairs as "name=value" strings (fcgi_guard). */
 	unsigned char params[DL_REQUEST_MAX];
 };
 
 void fcgi_conn_init(struct fcgi_conn *c);
-/* Releases what fcgi_accept() set up for c (thread exit). */
+/* At thread exit (c holds nothing of its own between requests). */
 void fcgi_conn_destroy(struct fcgi_conn *c);
 
 /*
- * Waits on listen_fd (non-blocking) for a connection and reads its
- * whole request within request_timeout seconds, keeping its parameters
+ * A serving thread of a worker: waits up to DL_ACCEPT_POLL_MS in park
+ * (park.h) for a new connection on its listen socket (non-blocking) or
+ * for the next request on a parked one, and reads that request within
+ * request_timeout seconds from its first byte, keeping its parameters
  * in c; send_timeout (seconds) bounds each wait for room in the socket.
  * TCP peers outside allowed_peers are refused (logged). Returns 1 with
- * a request ready (check refuse_status), 0 if nothing arrived within a
- * poll period or *stop became non-zero, -1 on a listen socket error
- * (errno set). Transient accept(2) errors return 0 (logged once per
- * burst, with a back-off). A request that is well formed but too large
- * is read to its end (up to DL_REQUEST_HARD_MAX bytes) and returned
- * with refuse_status set; a peer that sends a malformed, incomplete or
- * larger request is dropped and logged, and 0 is returned. The
- * connection is closed at the end of the request, never kept.
- */
-int fcgi_accept(struct fcgi_conn *c, int listen_fd, const atomic_bool *stop,
-    const struct dl_config *cfg);
-
-/*
- * As fcgi_accept(), for a serving thread of a worker: waits in park
- * (park.h) for a new connection on its listen socket or for the next
- * request on a parked one, and reads that request as the first of a
- * connection is read (the guard, request_timeout from its first byte).
- * A request with FCGI_KEEP_CONN that ends cleanly parks its connection
- * again (fcgi_finish()). A parked connection that the web server closed
- * returns 0, logged at debug level with the requests it carried.
+ * a request ready (check refuse_status), 0 if nothing arrived within
+ * the wait or *stop became non-zero, -1 on a listen socket error (errno
+ * set). Transient accept(2) errors return 0 (logged once per burst,
+ * with a back-off). A request that is well formed but too large is read
+ * to its end (up to DL_REQUEST_HARD_MAX bytes) and returned with
+ * refuse_status set; a peer that sends a malformed, incomplete or
+ * larger request is dropped and logged, and 0 is returned; so is a
+ * parked connection that the web server closed (logged with the
+ * requests it carried). A request with FCGI_KEEP_CONN that ends cleanly
+ * parks its connection again (fcgi_finish()).
  */
 int fcgi_next(struct fcgi_conn *c, struct fcgi_park *park,
     const atomic_bool *stop, const struct dl_config *cfg);
+
+/*
+ * For the reserve thread, which polls the listen socket itself: one
+ * non-blocking accept on park's listen socket and the request read, as
+ * fcgi_next() does (the connection may be parked in park after it).
+ * Returns 1, 0 (nothing queued, or dropped) or -1 as fcgi_next().
+ */
+int fcgi_accept_now(
+    struct fcgi_conn *c, struct fcgi_park *park, const struct dl_config *cfg);
+
+/*
+ * For the reserve thread: reads the next request of fd, a connection
+ * that carried served requests, taken from park by fcgi_park_take(); c
+ * owns fd from now on. Returns 1, or 0 if it was dropped (closed).
+ */
+int fcgi_take_parked(struct fcgi_conn *c, struct fcgi_park *park, int fd,
+    unsigned served, const struct dl_config *cfg);
 
 /* The value of a request parameter, or NULL. */
 const char *fcgi_param(const struct fcgi_conn *c, const char *name);

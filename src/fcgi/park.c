@@ -10,6 +10,7 @@
 #include <sys/epoll.h>
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
@@ -47,6 +48,8 @@ fcgi_park_init(struct fcgi_park *p, int listen_fd, int max, int timeout_s)
 	p->timeout_ms = (int64_t)timeout_s * 1000;
 	p->closed = 0;
 	p->n = 0;
+	atomic_init(&p->waiting, 0);
+	atomic_init(&p->listen_off, 0);
 	p->head = p->tail = -1;
 	p->free = max > 0 ? 0 : -1;
 	p->e = NULL;
@@ -109,19 +112,40 @@ park_sweep(struct fcgi_park *p, int64_t now)
 	}
 }
 
-int
-fcgi_park_wait(struct fcgi_park *p, int ms, int *fd, unsigned *served)
+/*
+ * One event of the set within ms: fcgi_park_wait() (counted, a serving
+ * thread) or fcgi_park_take() (not counted, the reserve thread).
+ */
+static int
+park_event(struct fcgi_park *p, int ms, int counted, int *fd, unsigned *served)
 {
 	struct epoll_event ev;
 	struct fcgi_park_entry *x;
 	uint32_t i;
-	int rc;
+	int rc, e;
 
 	*fd = -1;
 	*served = 0;
+	if (counted) {
+		/* Counted before the flag is read (fcgi_park_leave_listen). */
+		atomic_fetch_add(&p->waiting, 1);
+		if (atomic_load(&p->listen_off) &&
+		    atomic_exchange(&p->listen_off, 0) &&
+		    park_arm_listen(p, EPOLL_CTL_MOD) == -1) {
+			e = errno;
+			atomic_fetch_sub(&p->waiting, 1);
+			errno = e;
+			return -1;
+		}
+	}
 	rc = epoll_wait(p->epfd, &ev, 1, ms);
-	if (rc == -1)
-		return errno == EINTR ? 0 : -1;
+	e = errno;
+	if (counted)
+		atomic_fetch_sub(&p->waiting, 1);
+	if (rc == -1) {
+		errno = e;
+		return e == EINTR ? 0 : -1;
+	}
 	pthread_mutex_lock(&p->lock);
 	if (rc == 1 && ev.data.u64 != PARK_LISTEN) {
 		i = (uint32_t)ev.data.u64;
@@ -138,6 +162,38 @@ fcgi_park_wait(struct fcgi_park *p, int ms, int *fd, unsigned *served)
 		park_sweep(p, park_now_ms());
 	pthread_mutex_unlock(&p->lock);
 	return rc == 1 && (ev.data.u64 == PARK_LISTEN || *fd != -1);
+}
+
+int
+fcgi_park_wait(struct fcgi_park *p, int ms, int *fd, unsigned *served)
+{
+	return park_event(p, ms, 1, fd, served);
+}
+
+int
+fcgi_park_take(struct fcgi_park *p, int *fd, unsigned *served)
+{
+	return park_event(p, 0, 0, fd, served);
+}
+
+int
+fcgi_park_idle(struct fcgi_park *p)
+{
+	return atomic_load_explicit(&p->waiting, memory_order_relaxed);
+}
+
+int
+fcgi_park_leave_listen(struct fcgi_park *p)
+{
+	/*
+	 * Set before the count is read; a waiter counts itself before it
+	 * reads the flag (park_event): one of the two sees the other, so
+	 * the socket is never left disarmed with a thread waiting.
+	 */
+	atomic_store(&p->listen_off, 1);
+	if (atomic_load(&p->waiting) > 0 && atomic_exchange(&p->listen_off, 0))
+		return park_arm_listen(p, EPOLL_CTL_MOD);
+	return 0;
 }
 
 int

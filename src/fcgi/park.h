@@ -3,6 +3,7 @@
 #define DLFCGI_PARK_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 /*
@@ -16,7 +17,16 @@
  *
  * At most max connections are parked; beyond that a connection is not
  * kept (the caller closes it). A connection parked for timeout_ms is
- * closed by the next thread that returns from fcgi_park_wait().
+ * closed by the next thread that returns from fcgi_park_wait() or
+ * fcgi_park_take().
+ *
+ * When no serving thread waits (fcgi_park_idle() is 0), the worker's
+ * reserve thread watches the set too (poll(2) on epfd, then
+ * fcgi_park_take()), so that a request on a kept connection never waits
+ * unboundedly for a thread (doc/DESIGN.md §1.2). A listen event it takes
+ * but does not accept on leaves the listen socket disarmed
+ * (fcgi_park_leave_listen()) until a serving thread waits again: so the
+ * set does not report the same queued connection to it over and over.
  */
 struct fcgi_park_entry {
 	int fd;		 /* -1: free */
@@ -31,6 +41,8 @@ struct fcgi_park {
 	int listen_fd;
 	int max;
 	int64_t timeout_ms;
+	atomic_int waiting;    /* threads inside fcgi_park_wait() */
+	atomic_int listen_off; /* left disarmed: re-armed by the next waiter */
 	pthread_mutex_t lock;
 	/* Under lock: */
 	int closed;
@@ -55,6 +67,24 @@ int fcgi_park_init(struct fcgi_park *p, int listen_fd, int max, int timeout_s);
  * connections idle for longer than the timeout, logged.
  */
 int fcgi_park_wait(struct fcgi_park *p, int ms, int *fd, unsigned *served);
+
+/*
+ * As fcgi_park_wait() with no wait, for the reserve thread: takes one
+ * event if the set has one, without counting as a waiting thread.
+ */
+int fcgi_park_take(struct fcgi_park *p, int *fd, unsigned *served);
+
+/* How many threads wait in fcgi_park_wait() now (a hint: no lock). */
+int fcgi_park_idle(struct fcgi_park *p);
+
+/*
+ * After a listen event taken by fcgi_park_take() that the caller does
+ * not accept on (a thread elsewhere in the pool is idle): the listen
+ * socket stays disarmed until a thread enters fcgi_park_wait(), which
+ * arms it first; armed at once if one waits already. Returns 0, or -1
+ * with errno set.
+ */
+int fcgi_park_leave_listen(struct fcgi_park *p);
 
 /*
  * After the accept(2) that followed a listen event: arms the listen

@@ -2,13 +2,18 @@
 /*
  * A worker: `threads` threads, each owning one FastCGI connection slot,
  * one scoreboard slot and one transfer buffer, allocated once, before
- * serving. No allocation happens per request in dlfcgi's own code.
+ * serving. No allocation happens per request in dlfcgi's own code. The
+ * connection slots (struct fcgi_conn: a request's parameters live in
+ * it) are one array with those of the reserve thread and its holds: a
+ * serving thread that takes a held request swaps its slot for the
+ * hold's, so the request moves whole and the hold is free at once.
  *
  * Life cycle: everything is allocated and every thread started before
  * any thread accepts; then the worker reports ready to the master. When
  * it stops accepting, for whatever reason, it waits until no thread is
- * inside fcgi_accept(), closes the listen socket (and the threads'
- * epoll sets on it), marks its slots as stopping and tells the master,
+ * waiting for a request, closes the listen socket and the park (its
+ * epoll set and kept connections), marks its slots as stopping and
+ * tells the master,
  * which starts a replacement at once; then it finishes its requests.
  */
 #include "autoconfig.h"
@@ -40,28 +45,28 @@ atomic_bool worker_stop;
 struct worker_thread {
 	pthread_t tid;
 	struct worker *w;
-	char *buf; /* the request, then the body */
+	char *buf; /* buffer_size: the body, or a generated page */
 	size_t buflen;
-	struct fcgi_conn conn;
+	struct fcgi_conn *conn; /* one of worker.conns; swapped on a take */
 	struct sb_slot *slot;
 };
 
 /*
  * A request the reserve thread holds for a serving thread: its own
- * connection and parameter buffer, so that the reserve thread goes on
- * accepting (admin pages) while it waits. state is under the lock.
+ * connection slot (the parameters live there), so that the reserve
+ * thread goes on accepting (admin pages) while it waits. state, and
+ * conn while the hold is waiting, are under the lock.
  */
 enum worker_hold_state {
 	HOLD_FREE,    /* the reserve thread may accept into it */
 	HOLD_WAITING, /* held: a serving thread may take it */
-	HOLD_TAKEN,   /* being served, or refused by the reserve thread */
+	HOLD_TAKEN,   /* being refused by the reserve thread */
 };
 
 struct worker_hold {
-	struct fcgi_conn conn;
-	char *buf;     /* DL_REQUEST_MAX: its parameters */
-	int state;     /* enum worker_hold_state */
-	int64_t since; /* accepted at (CLOCK_MONOTONIC ms) */
+	struct fcgi_conn *conn; /* one of worker.conns */
+	int state;		/* enum worker_hold_state */
+	int64_t since;		/* accepted at (CLOCK_MONOTONIC ms) */
 };
 
 struct worker {
@@ -75,10 +80,12 @@ struct worker {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	int go;	       /* every thread started: accept */
-	int accepting; /* threads inside fcgi_accept() */
+	int accepting; /* threads waiting for a request (worker_enter) */
 	int failed;
 	struct worker_thread *ts; /* n threads, then the reserve thread */
 	int n;
+	/* n + 1 + WORKER_HOLD_MAX connection slots, owned as said above */
+	struct fcgi_conn *conns;
 	/* Requests the reserve thread holds (worker_reserve_answer). */
 	struct worker_hold holds[WORKER_HOLD_MAX];
 	/* Idle threads and kept connections wait here (fcgi/park.h). */
@@ -138,7 +145,7 @@ worker_wait_go(struct worker *w)
 	return go;
 }
 
-/* Enters fcgi_accept() unless stopping: the listen socket stays open. */
+/* Enters a wait for a request unless stopping: the sockets stay open. */
 static int
 worker_enter(struct worker *w)
 {
@@ -209,7 +216,10 @@ worker_hold_free(struct worker *w, struct worker_hold *h)
 
 /*
  * A serving thread that is free takes the oldest request the reserve
- * thread holds, if any, and serves it on its own slot and buffer. 1 if
+ * thread holds, if any: it swaps its idle connection slot for the
+ * hold's (the request, its parameters, its socket and where it is kept
+ * move whole; nothing points into a slot from outside it), so the hold
+ * is free again at once, and serves it on its own slot and buffer. 1 if
  * it did.
  */
 static int
@@ -217,16 +227,21 @@ worker_take_held(struct worker_thread *t)
 {
 	struct worker *w = t->w;
 	struct worker_hold *h;
+	struct fcgi_conn *c;
 
 	pthread_mutex_lock(&w->lock);
-	h = worker_hold_take(w, -1);
+	if ((h = worker_hold_take(w, -1)) != NULL) {
+		c = h->conn;
+		h->conn = t->conn;
+		t->conn = c;
+		h->state = HOLD_FREE;
+	}
 	pthread_mutex_unlock(&w->lock);
 	if (h == NULL)
 		return 0;
-	request_handle(w->env, &h->conn, t->buf,
-	    (size_t)w->env->cfg->buffer_size, t->slot);
+	request_handle(
+	    w->env, t->conn, t->buf, (size_t)w->env->cfg->buffer_size, t->slot);
 	worker_count_request(w);
-	worker_hold_free(w, h);
 	return 1;
 }
 
@@ -246,7 +261,7 @@ worker_thread_main(void *arg)
 			continue;
 		if (!worker_enter(w))
 			break;
-		rc = fcgi_next(&t->conn, &w->park, &worker_stop, cfg);
+		rc = fcgi_next(t->conn, &w->park, &worker_stop, cfg);
 		worker_leave(w);
 		if (rc == -1) {
 			log_warn("accept on the FastCGI socket");
@@ -254,7 +269,7 @@ worker_thread_main(void *arg)
 			break;
 		}
 		if (rc == 1) {
-			request_handle(w->env, &t->conn, t->buf,
+			request_handle(w->env, t->conn, t->buf,
 			    (size_t)cfg->buffer_size, t->slot);
 			worker_count_request(w);
 		}
@@ -283,7 +298,7 @@ worker_reserve_expire(struct worker *w)
 		pthread_mutex_unlock(&w->lock);
 		if (h == NULL)
 			break;
-		request_refuse(w->env, &h->conn,
+		request_refuse(w->env, h->conn,
 		    stop ? "all threads busy, and the worker is stopping"
 			 : "all threads busy for queue_timeout");
 		worker_hold_free(w, h);
@@ -299,52 +314,91 @@ worker_reserve_expire(struct worker *w)
 	return ms;
 }
 
+/* A free hold, or NULL. Only the reserve thread fills holds: no race. */
+static struct worker_hold *
+worker_hold_free_one(struct worker *w)
+{
+	struct worker_hold *h = NULL;
+	int i;
+
+	pthread_mutex_lock(&w->lock);
+	for (i = 0; i < WORKER_HOLD_MAX && h == NULL; i++)
+		if (w->holds[i].state == HOLD_FREE)
+			h = &w->holds[i];
+	pthread_mutex_unlock(&w->lock);
+	return h;
+}
+
+/*
+ * A request on a kept connection, taken from the park while no serving
+ * thread of this worker waited there: read into a free hold (*hp), or
+ * into t's own slot if every hold is in use. If a thread has come to
+ * wait meanwhile, the connection goes back to the park for it. Returns
+ * the connection with a request read, or NULL.
+ */
+static struct fcgi_conn *
+worker_reserve_parked(
+    struct worker_thread *t, int fd, unsigned served, struct worker_hold **hp)
+{
+	struct worker *w = t->w;
+	struct fcgi_conn *c;
+	int added = 1;
+
+	if (fcgi_park_idle(&w->park) > 0 &&
+	    fcgi_park_put(&w->park, fd, served, &added) == 0)
+		return NULL;
+	*hp = worker_hold_free_one(w);
+	c = *hp != NULL ? (*hp)->conn : t->conn;
+	return fcgi_take_parked(c, &w->park, fd, served, w->env->cfg) == 1
+	    ? c
+	    : NULL;
+}
+
 /*
  * One look of the reserve thread (inside worker_enter()), waiting at
- * most ms: when no thread of the pool is idle and a connection waits,
- * accepts it into a free hold (*hp), or into t->conn if every hold is
- * in use (*hp NULL). Returns the connection with a request read, or
- * NULL; *since is when it was accepted.
+ * most ms. When no serving thread of this worker waits in the park, it
+ * watches the park too (a request on a kept connection); when no slot
+ * of the whole pool is idle, the listen socket. Takes one request into
+ * a free hold (*hp), or into t's own slot if every hold is in use (*hp
+ * NULL). Returns the connection with a request read, or NULL; *since is
+ * when the request arrived.
  */
 static struct fcgi_conn *
 worker_reserve_step(
     struct worker_thread *t, int ms, struct worker_hold **hp, int64_t *since)
 {
 	struct worker *w = t->w;
-	struct pollfd pfd = {.fd = w->listen_fd, .events = POLLIN};
-	struct worker_hold *h = NULL;
-	struct fcgi_conn *c = &t->conn;
-	int i, rc;
+	struct pollfd pfd[2];
+	struct fcgi_conn *c;
+	unsigned served;
+	int n = 0, lis = -1, prk = -1, fd;
 
 	*hp = NULL;
-	if (scoreboard_count(w->env->sb, SB_IDLE) > 0) {
-		poll(NULL, 0, ms);
-		return NULL;
+	if (fcgi_park_idle(&w->park) == 0) {
+		pfd[prk = n++] =
+		    (struct pollfd){.fd = w->park.epfd, .events = POLLIN};
+		if (scoreboard_count(w->env->sb, SB_IDLE) == 0)
+			pfd[lis = n++] = (struct pollfd){
+			    .fd = w->listen_fd, .events = POLLIN};
 	}
-	/* a thread that became idle meanwhile takes the connection */
-	if (poll(&pfd, 1, ms) <= 0 || scoreboard_count(w->env->sb, SB_IDLE) > 0)
+	if (poll(n > 0 ? pfd : NULL, (nfds_t)n, ms) <= 0)
 		return NULL;
 	*since = scoreboard_now_ms();
-	/* only this thread turns a hold from free to waiting: no race */
-	pthread_mutex_lock(&w->lock);
-	for (i = 0; i < WORKER_HOLD_MAX && h == NULL; i++)
-		if (w->holds[i].state == HOLD_FREE)
-			h = &w->holds[i];
-	pthread_mutex_unlock(&w->lock);
-	if (h != NULL) {
-		/* the reserve thread's one epoll set goes with the accept */
-		c = &h->conn;
-		c->epfd = t->conn.epfd;
+	if (prk != -1 && pfd[prk].revents != 0 &&
+	    fcgi_park_take(&w->park, &fd, &served) == 1) {
+		if (fd != -1)
+			return worker_reserve_parked(t, fd, served, hp);
+		/* the listen socket: taken below, or by an idle thread */
+		if (fcgi_park_leave_listen(&w->park) == -1)
+			log_warn("epoll_ctl: the listen socket in the park");
 	}
-	rc = fcgi_accept(c, w->listen_fd, &worker_stop, w->env->cfg);
-	if (h != NULL) {
-		t->conn.epfd = c->epfd;
-		c->epfd = -1;
-	}
-	if (rc != 1)
+	/* a thread that became idle meanwhile takes the connection */
+	if (lis == -1 || pfd[lis].revents == 0 ||
+	    scoreboard_count(w->env->sb, SB_IDLE) > 0)
 		return NULL;
-	*hp = h;
-	return c;
+	*hp = worker_hold_free_one(w);
+	c = *hp != NULL ? (*hp)->conn : t->conn;
+	return fcgi_accept_now(c, &w->park, w->env->cfg) == 1 ? c : NULL;
 }
 
 /*
@@ -364,8 +418,7 @@ worker_reserve_answer(struct worker_thread *t, struct fcgi_conn *c,
 	if (c->refuse_status != 0 ||
 	    admin_match(w->env->cfg, fcgi_param(c, "PATH_INFO")) !=
 		ADMIN_NONE) {
-		request_handle(w->env, c, h != NULL ? h->buf : t->buf,
-		    DL_REQUEST_MAX, NULL);
+		request_handle(w->env, c, t->buf, t->buflen, NULL);
 		return;
 	}
 	if (h == NULL) {
@@ -488,12 +541,12 @@ worker_signals(void *arg)
 }
 
 static int
-worker_thread_init(struct worker_thread *t, struct worker *w, size_t buflen)
+worker_thread_init(struct worker_thread *t, struct worker *w, size_t buflen,
+    struct fcgi_conn *c)
 {
 	t->w = w;
 	t->buflen = buflen;
-	fcgi_conn_init(&t->conn);
-	t->conn.stats = scoreboard_stats(w->env->sb);
+	t->conn = c;
 	if ((t->buf = malloc(buflen)) == NULL) {
 		log_warn("malloc %zu bytes", buflen);
 		return -1;
@@ -502,17 +555,17 @@ worker_thread_init(struct worker_thread *t, struct worker *w, size_t buflen)
 }
 
 /*
- * Once no thread is inside fcgi_next() or fcgi_accept() any more:
- * closes the listen socket, the park (its epoll set and the kept
- * connections waiting there: the web server retries a request on
- * another) and the reserve thread's epoll set, so that nothing queues
- * behind this worker and, once the master is gone too, a new dlfcgi can
- * bind the address; then tells the master.
+ * Once no thread waits for a request any more (fcgi_next(), the
+ * reserve thread's look): closes the listen socket and the park (its
+ * epoll set and the kept connections waiting there: the web server
+ * retries a request on another), so that nothing queues behind this
+ * worker and, once the master is gone too, a new dlfcgi can bind the
+ * address; then tells the master.
  */
 static void
-worker_unlisten(struct worker *w, int nthreads)
+worker_unlisten(struct worker *w)
 {
-	int i, fd;
+	int fd;
 
 	scoreboard_retire(w->env->sb, getpid());
 	pthread_mutex_lock(&w->lock);
@@ -522,15 +575,11 @@ worker_unlisten(struct worker *w, int nthreads)
 	w->listen_fd = -1;
 	pthread_mutex_unlock(&w->lock);
 	/*
-	 * No thread uses an epoll set outside fcgi_accept(), and none will
-	 * enter it again: they can be closed under the serving threads.
+	 * No thread waits in the park's epoll set now, and none will again:
+	 * it can be closed under the serving threads (a request ending
+	 * later is not parked: fcgi_park_put() refuses once closed).
 	 */
 	fcgi_park_close(&w->park);
-	for (i = 0; i < nthreads; i++)
-		if (w->ts[i].conn.epfd != -1) {
-			close(w->ts[i].conn.epfd);
-			w->ts[i].conn.epfd = -1;
-		}
 	if (fd != -1 && close(fd) == -1)
 		log_warn("close the FastCGI socket");
 	/* Without a master, the socket file goes now: a new dlfcgi may
@@ -546,6 +595,7 @@ worker_run(const struct request_env *env, int listen_fd, int gen, int proc)
 {
 	struct worker *w = &worker;
 	struct worker_thread *ts;
+	struct fcgi_conn *conns;
 	pthread_attr_t attr;
 	pthread_t sigtid;
 	size_t buflen;
@@ -573,14 +623,27 @@ worker_run(const struct request_env *env, int listen_fd, int gen, int proc)
 		    env->cfg->keepalive_max);
 		goto early;
 	}
-	/* n serving threads, then the reserve thread */
-	if ((ts = calloc((size_t)n + 1, sizeof(*ts))) == NULL) {
+	/* n serving threads, then the reserve thread; then the holds */
+	ts = calloc((size_t)n + 1, sizeof(*ts));
+	conns = calloc((size_t)n + 1 + WORKER_HOLD_MAX, sizeof(*conns));
+	if (ts == NULL || conns == NULL) {
 		log_warn("calloc");
+		free(ts);
+		free(conns);
 		fcgi_park_close(&w->park);
 		fcgi_park_destroy(&w->park);
 		goto early;
 	}
+	for (i = 0; i < n + 1 + WORKER_HOLD_MAX; i++) {
+		fcgi_conn_init(&conns[i]);
+		conns[i].stats = scoreboard_stats(env->sb);
+	}
+	for (i = 0; i < WORKER_HOLD_MAX; i++) {
+		w->holds[i].conn = &conns[n + 1 + i];
+		w->holds[i].state = HOLD_FREE;
+	}
 	w->ts = ts;
+	w->conns = conns;
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, WORKER_STACK_SIZE);
 	if ((e = pthread_create(&sigtid, &attr, worker_signals, w)) != 0) {
@@ -588,16 +651,19 @@ worker_run(const struct request_env *env, int listen_fd, int gen, int proc)
 		log_warn("pthread_create");
 		pthread_attr_destroy(&attr);
 		free(ts);
+		free(conns);
 		fcgi_park_close(&w->park);
 		fcgi_park_destroy(&w->park);
 		goto early;
 	}
-	/* Every allocation before any thread accepts. */
-	buflen = env->cfg->buffer_size > DL_REQUEST_MAX
-	    ? (size_t)env->cfg->buffer_size
-	    : DL_REQUEST_MAX;
+	/*
+	 * Every allocation before any thread accepts. The parameters live
+	 * in the connection slots: the buffer is for bodies and pages only.
+	 */
+	buflen = (size_t)env->cfg->buffer_size;
 	for (nalloc = 0; nalloc < n; nalloc++) {
-		if (worker_thread_init(&ts[nalloc], w, buflen) == -1)
+		if (worker_thread_init(
+			&ts[nalloc], w, buflen, &conns[nalloc]) == -1)
 			break;
 		ts[nalloc].slot =
 		    scoreboard_claim(env->sb, owner, getpid(), gen);
@@ -614,20 +680,9 @@ worker_run(const struct request_env *env, int listen_fd, int gen, int proc)
 			log_warn("pthread_create");
 			break;
 		}
-	for (i = 0; i < WORKER_HOLD_MAX; i++) {
-		fcgi_conn_init(&w->holds[i].conn);
-		w->holds[i].conn.stats = scoreboard_stats(env->sb);
-		w->holds[i].state = HOLD_FREE;
-		w->holds[i].buf = NULL;
-	}
-	for (i = 0; i < WORKER_HOLD_MAX; i++) {
-		if ((w->holds[i].buf = malloc(DL_REQUEST_MAX)) == NULL) {
-			log_warn("malloc %d bytes", DL_REQUEST_MAX);
-			break;
-		}
-	}
-	if (started == n && i == WORKER_HOLD_MAX &&
-	    worker_thread_init(&ts[n], w, DL_REQUEST_MAX) == 0) {
+	/* the reserve thread's buffer: for the admin pages it answers */
+	if (started == n &&
+	    worker_thread_init(&ts[n], w, buflen, &conns[n]) == 0) {
 		if ((e = pthread_create(
 			 &ts[n].tid, &attr, worker_reserve_main, &ts[n])) == 0)
 			over_ok = 1;
@@ -655,27 +710,24 @@ worker_run(const struct request_env *env, int listen_fd, int gen, int proc)
 	while (!atomic_load(&worker_stop))
 		pthread_cond_wait(&w->cond, &w->lock);
 	pthread_mutex_unlock(&w->lock);
-	worker_unlisten(w, over_ok ? n + 1 : started);
+	worker_unlisten(w);
 
 	for (i = 0; i < nalloc; i++) {
 		if (i < started)
 			pthread_join(ts[i].tid, NULL);
 		scoreboard_release(env->sb, ts[i].slot);
-		fcgi_conn_destroy(&ts[i].conn);
 		free(ts[i].buf);
 	}
 	if (over_ok) {
 		pthread_join(ts[n].tid, NULL);
-		fcgi_conn_destroy(&ts[n].conn);
 		free(ts[n].buf);
 	}
-	for (i = 0; i < WORKER_HOLD_MAX; i++) {
-		fcgi_conn_destroy(&w->holds[i].conn);
-		free(w->holds[i].buf);
-		w->holds[i].buf = NULL;
-	}
+	for (i = 0; i < n + 1 + WORKER_HOLD_MAX; i++)
+		fcgi_conn_destroy(&conns[i]);
 	w->ts = NULL;
+	w->conns = NULL;
 	free(ts);
+	free(conns);
 	fcgi_park_destroy(&w->park);
 	/* The signal thread sleeps in sigwait: it ends with the process. */
 	return w->failed ? -1 : 0;
