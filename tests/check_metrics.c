@@ -64,7 +64,7 @@ metrics_teardown(void)
 }
 
 struct family {
-	char name[96];
+	char name[128];
 	char type[16];
 	bool help;
 };
