@@ -16,7 +16,6 @@ static const int64_t stat_ttfb_le[STAT_HIST_MAX] = STAT_TTFB_BUCKETS;
 static const char *const reject_names[STAT_REJ_COUNT] = {
     [STAT_REJ_PARAMS] = "params_too_large",
     [STAT_REJ_BODY] = "body_too_large",
-    [STAT_REJ_NOMEM] = "no_memory",
     [STAT_REJ_QUEUE] = "queue_timeout",
     [STAT_REJ_CLIENT_SLOTS] = "max_clients_per_ip",
     [STAT_REJ_RATE] = "rate_per_ip",

@@ -23,7 +23,6 @@
 enum stat_reject {
 	STAT_REJ_PARAMS,	/* 431: parameters over 32 KiB */
 	STAT_REJ_BODY,		/* 413: request body over 32 KiB */
-	STAT_REJ_NOMEM,		/* 503: no descriptor or memory to parse */
 	STAT_REJ_QUEUE,		/* 503: every thread busy for queue_timeout */
 	STAT_REJ_CLIENT_SLOTS,	/* 503: max_clients_per_ip */
 	STAT_REJ_RATE,		/* 429: rate_per_ip */

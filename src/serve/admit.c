@@ -13,9 +13,8 @@ admit_refused(struct request *r)
 		return PHASE_GO_ON;
 	r->status = r->c->refuse_status;
 	r->reason = r->c->refuse_reason;
-	r->reject = r->status == 431 ? STAT_REJ_PARAMS
-	    : r->status == 413	     ? STAT_REJ_BODY
-				     : STAT_REJ_NOMEM;
+	/* fcgi_read_request() flags only these two */
+	r->reject = r->status == 431 ? STAT_REJ_PARAMS : STAT_REJ_BODY;
 	r->retry_after = DL_RETRY_AFTER;
 	return PHASE_ANSWER;
 }
