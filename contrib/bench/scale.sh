@@ -15,17 +15,28 @@
 #   D  nginx -> Go net/http/fcgi (gofcgi/main.go)
 #   C  nginx -> php-fpm 8.2, readfile(), its usual pool (Debian's
 #      www.conf: pm dynamic, max_children 5): most clients wait
+#   F  nginx -> dlfcgi in offload mode (X-Accel-Redirect to an internal
+#      location): dlfcgi decides, nginx sends the file (sendfile)
 #
 # Knobs (environment):
 #   NS="500 2000 4000"   the numbers of clients
-#   TARGETS="A B D C"
+#   TARGETS="A B D C"    (F on request)
 #   RATE=32768           bytes/s each client reads
 #   DURATION=30          s each run lasts; SETTLE=5 s before measuring
 #   FCGI_BUFFER=64k      nginx fastcgi_buffer_size of B, C, D
 #   SIZE=256             MiB of the file (each client reads a few MiB)
 #   DLFCGI_CONF=""       more lines for dlfcgi.conf (send_buffer = ...;)
+#   NGINX_LISTEN=""      more parameters of nginx's listen (sndbuf=256k:
+#                        a fixed send buffer for the client sockets)
 #   DLFCGI=path, PHP_FPM=php-fpm8.2, KEEP=1 (keep the temp directory)
 #   QUICK=1              NS="50 200", DURATION=12, SETTLE=2: a smoke run
+#   PROBE="command"      run (bash -c) once the servers are measured, with
+#                        NGINX_PID, BACKEND_PID (process trees: their
+#                        children too; A: nginx) and PROBE_N, PROBE_T set;
+#                        its output goes to standard error. For perf or
+#                        strace: it disturbs that run's CPU figures.
+#   PROBE_AT=ready       or start: PROBE runs in the background from the
+#                        moment the clients start (the queues filling)
 #
 # Columns (per download = divided by the clients served):
 #   served       clients still receiving at the end / N
@@ -40,7 +51,14 @@
 #                clients' receive queues, every target alike
 #   ngx          MiB of nginx RSS growth (workers and master)
 #   cpu/GiB      CPU seconds of the backend, of nginx, per GiB the
-#                clients received (A: nginx is the backend, front 0)
+#                clients received (A: nginx is the backend, front 0);
+#                B+N their sum (the issue's end-to-end figure)
+#   stB, stN     the same in the steady state only: CPU from the
+#                measurement (every queue full) to the end, per GiB the
+#                clients read in that time (bytes - bytes_ready); the
+#                whole-run figure also holds the start, when every
+#                queue on the way fills at memory speed (tcp/dl) but
+#                the clients have not read those bytes yet
 #
 # Exit status 1 if a server does not start; slow results never fail.
 
@@ -65,9 +83,10 @@ FCGI_BUFFER=${FCGI_BUFFER:-64k}
 SIZE=${SIZE:-256}
 DLFCGI=${DLFCGI:-$TOP/src/dlfcgi}
 DLFCGI_CONF=${DLFCGI_CONF:-}
+NGINX_LISTEN=${NGINX_LISTEN:-}
 PHP_FPM=${PHP_FPM:-php-fpm8.2}
 KEEP=${KEEP:-0}
-CMDLINE="NS=\"$NS\" TARGETS=\"$TARGETS\" RATE=$RATE DURATION=$DURATION SETTLE=$SETTLE FCGI_BUFFER=$FCGI_BUFFER SIZE=$SIZE DLFCGI_CONF=\"$DLFCGI_CONF\" bash $0"
+CMDLINE="NS=\"$NS\" TARGETS=\"$TARGETS\" RATE=$RATE DURATION=$DURATION SETTLE=$SETTLE FCGI_BUFFER=$FCGI_BUFFER SIZE=$SIZE DLFCGI_CONF=\"$DLFCGI_CONF\" NGINX_LISTEN=\"$NGINX_LISTEN\" bash $0"
 
 T=""
 declare -a PIDS=()
@@ -161,10 +180,10 @@ done
 for t in $TARGETS; do
 	case $t in
 	A) ;;
-	B) [ -x "$DLFCGI" ] || die "$DLFCGI not built" ;;
+	B | F) [ -x "$DLFCGI" ] || die "$DLFCGI not built" ;;
 	C) command -v "$PHP_FPM" >/dev/null || die "$PHP_FPM not found" ;;
 	D) command -v go >/dev/null || die "go not found" ;;
-	*) die "unknown target $t (A B C D)" ;;
+	*) die "unknown target $t (A B C D F)" ;;
 	esac
 done
 maxn=0
@@ -196,10 +215,11 @@ fi
 # --- backends ---------------------------------------------------------------
 BPID="" BSOCK=""
 start_backend() { # target n
-	local t=$1 n=$2 asroot="" user=""
+	local t=$1 n=$2 asroot="" user="" offload=""
 	BPID="" BSOCK=""
+	[ "$t" = F ] && offload='offload = "x-accel-redirect"; offload_prefix = "/_f/"; etag_format = "nginx";'
 	case $t in
-	B)
+	B | F)
 		BSOCK=$T/run/dlfcgi.sock
 		cat >"$T/dlfcgi/dlfcgi.conf" <<-EOF
 			root = "$FILES";
@@ -208,6 +228,7 @@ start_backend() { # target n
 			threads = $(((n + 3) / 4 + 16 > 1024 ? 1024 : (n + 3) / 4 + 16));
 			max_clients_per_ip = 0;
 			shutdown_timeout = 2;
+			$offload
 			$DLFCGI_CONF
 		EOF
 		"$DLFCGI" -t -c "$T/dlfcgi/dlfcgi.conf" >"$T/log/dlfcgi.check" 2>&1 ||
@@ -276,6 +297,8 @@ start_nginx() { # target n
 		    fastcgi_buffers 4 $FCGI_BUFFER;
 		    fastcgi_read_timeout 300s;
 		}"
+		[ "$t" = F ] && loc="$loc
+		location /_f/ { internal; alias $FILES/; }"
 		;;
 	esac
 	# the same fastcgi_params as run.sh
@@ -298,7 +321,7 @@ start_nginx() { # target n
 			    scgi_temp_path $T/nginx/tmp/scgi;
 			    uwsgi_temp_path $T/nginx/tmp/uwsgi;
 			    server {
-			        listen 127.0.0.1:$NPORT backlog=4096;
+			        listen 127.0.0.1:$NPORT backlog=4096 $NGINX_LISTEN;
 			        root $FILES;
 			        $loc
 			    }
@@ -314,10 +337,10 @@ start_nginx() { # target n
 	wait_for nginx "$NPID" port_open "$NPORT"
 }
 
-declare -A NAME=([A]="nginx static" [B]="dlfcgi" [C]="php-fpm (5)" [D]="Go net/http/fcgi")
+declare -A NAME=([A]="nginx static" [B]="dlfcgi" [C]="php-fpm (5)" [D]="Go net/http/fcgi" [F]="dlfcgi offload")
 ROWS=()
 run_one() { # target n
-	local t=$1 n=$2 bidle nidle tcp0 c0b c0n out bnow nnow tcp1 sock c1b c1n served
+	local t=$1 n=$2 bidle nidle tcp0 c0b c0n out bnow nnow tcp1 sock c1b c1n served crb crn
 	log "scale.sh: $t ${NAME[$t]}, N=$n"
 	start_backend "$t" "$n"
 	start_nginx "$t" "$n"
@@ -330,6 +353,13 @@ run_one() { # target n
 	[ "$t" != A ] && c0b=$(cpu_ticks "$BPID")
 	c0n=$(cpu_ticks "$NPID")
 	rm -f "$T/ready"
+	local ppid=""
+	if [ -n "${PROBE:-}" ] && [ "${PROBE_AT:-ready}" = start ]; then
+		local bp0=$BPID
+		[ "$t" = A ] && bp0=$NPID
+		NGINX_PID=$NPID BACKEND_PID=$bp0 PROBE_N=$n PROBE_T=$t bash -c "$PROBE" >&2 &
+		ppid=$!
+	fi
 	"$T/slowclient" -p "$NPORT" -u /x/huge.bin -n "$n" -r "$RATE" -d "$DURATION" \
 		-w $((DURATION / 2)) -s "$SETTLE" -f "$T/ready" >"$T/client.out" &
 	local cpid=$! i
@@ -338,12 +368,21 @@ run_one() { # target n
 		kill -0 "$cpid" 2>/dev/null || break
 		sleep 0.1
 	done
+	crb=0
+	[ "$t" != A ] && crb=$(cpu_ticks "$BPID")
+	crn=$(cpu_ticks "$NPID")
 	if [ "$t" = A ]; then bnow=$(mem_kib "$NPID"); else bnow=$(mem_kib "$BPID"); fi
 	nnow=$(mem_kib "$NPID")
 	tcp1=$(tcp_pages)
 	sock=0
 	[ -n "$BSOCK" ] && sock=$(sock_bytes "$BSOCK")
+	if [ -n "${PROBE:-}" ] && [ "${PROBE_AT:-ready}" = ready ]; then
+		local bp=$BPID
+		[ "$t" = A ] && bp=$NPID
+		NGINX_PID=$NPID BACKEND_PID=$bp PROBE_N=$n PROBE_T=$t bash -c "$PROBE" >&2
+	fi
 	wait "$cpid"
+	[ -n "$ppid" ] && wait "$ppid"
 	c1b=0
 	[ "$t" != A ] && c1b=$(cpu_ticks "$BPID")
 	c1n=$(cpu_ticks "$NPID")
@@ -354,7 +393,7 @@ run_one() { # target n
 	ROWS+=("$(echo "$out" | awk -v t="$t" -v name="${NAME[$t]}" -v n="$n" -v s="$served" \
 		-v bi="$bidle" -v bn="$bnow" -v ni="$nidle" -v nn="$nnow" \
 		-v t0="$tcp0" -v t1="$tcp1" -v sock="$sock" -v c0b="$c0b" -v c1b="$c1b" \
-		-v c0n="$c0n" -v c1n="$c1n" -v tck="$CLK_TCK" -v isA="$([ "$t" = A ] && echo 1 || echo 0)" '
+		-v c0n="$c0n" -v c1n="$c1n" -v crb="$crb" -v crn="$crn" -v tck="$CLK_TCK" -v isA="$([ "$t" = A ] && echo 1 || echo 0)" '
 		function kv(k,  i, a) { for (i = 1; i <= NF; i++) { split($i, a, "="); if (a[1] == k) return a[2] } return 0 }
 		{
 			split(bi, b0, " "); split(bn, b1, " "); split(ni, n0, " "); split(nn, n1, " ")
@@ -362,10 +401,14 @@ run_one() { # target n
 			gib = kv("bytes") / 1073741824; if (gib <= 0) gib = 1e-9
 			bc = (c1b - c0b) / tck; nc = (c1n - c0n) / tck
 			if (isA) { bc = nc; nc = 0 }
-			printf "%-2s %-17s %5d %5d/%-5d %7.1f %8.1f %7.1f %7.1f %7.1f %7.1f %6.1f %8.2f %8.2f\n",
+			sgib = (kv("bytes") - kv("bytes_ready")) / 1073741824; if (sgib <= 0) sgib = 1e-9
+			sb = (c1b - crb) / tck; sn = (c1n - crn) / tck
+			if (isA) { sb = sn; sn = 0 }
+			printf "%-2s %-17s %5d %5d/%-5d %7.1f %8.1f %7.1f %7.1f %7.1f %7.1f %6.1f %8.2f %8.2f %7.2f %7.2f %7.2f\n",
 				t, name, n, s, n, kv("ttfb_p50_ms"), kv("ttfb_p99_ms"),
 				(b1[1] - b0[1]) / d, (b1[2] - b0[2]) / d, sock / 1024 / d,
-				(t1 - t0) * 4 / d, (n1[1] - n0[1]) / 1024, bc / gib, nc / gib
+				(t1 - t0) * 4 / d, (n1[1] - n0[1]) / 1024, bc / gib, nc / gib,
+				(bc + nc) / gib, sb / sgib, sn / sgib
 		}')")
 }
 
@@ -378,8 +421,8 @@ done
 echo "# contrib/bench/scale.sh, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, $(uname -r)"
 echo "# $CMDLINE"
 echo "# load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-2s %-17s %5s %11s %7s %8s %7s %7s %7s %7s %6s %8s %8s\n' \
-	"" target N served "ttfb50" "ttfb99" "RSS/dl" "PSS/dl" "sock/dl" "tcp/dl" "ngxMiB" "cpuB/GiB" "cpuN/GiB"
-printf '%-2s %-17s %5s %11s %7s %8s %7s %7s %7s %7s %6s %8s %8s\n' \
-	"" "" "" "" ms ms KiB KiB KiB KiB "" s s
+printf '%-2s %-17s %5s %11s %7s %8s %7s %7s %7s %7s %6s %8s %8s %7s %7s %7s\n' \
+	"" target N served "ttfb50" "ttfb99" "RSS/dl" "PSS/dl" "sock/dl" "tcp/dl" "ngxMiB" "cpuB/GiB" "cpuN/GiB" "B+N" "stB" "stN"
+printf '%-2s %-17s %5s %11s %7s %8s %7s %7s %7s %7s %6s %8s %8s %7s %7s %7s\n' \
+	"" "" "" "" ms ms KiB KiB KiB KiB "" s s s s s
 printf '%s\n' "${ROWS[@]}"

@@ -17,7 +17,10 @@
  * after the start. It prints one line of key=value pairs:
  *
  *   clients connected served closed failed ttfb_p50_ms ttfb_p99_ms
- *   ttfb_max_ms bytes mbps
+ *   ttfb_max_ms bytes bytes_ready mbps
+ *
+ * bytes_ready: body bytes read by the moment -f was created; bytes -
+ * bytes_ready is what the steady state (every queue full) delivered.
  *
  * served: a "200" status line and at least one byte of body, and the
  * connection still open at the end; closed: the same but the server
@@ -238,7 +241,7 @@ main(int argc, char **argv)
 	struct sockaddr_in sa;
 	struct rlimit rl;
 	int64_t t0, t, last, dur = 30, waitmax = 20, settle = 3, ready_at = 0;
-	int64_t bytes = 0, *tt;
+	int64_t bytes = 0, bytes_ready = 0, *tt;
 	uint32_t i, n = 0, opened = 0, s, nx;
 	int port = 0, ch, k, ne;
 	unsigned served = 0, connected = 0, got = 0, failed = 0, closed = 0;
@@ -325,6 +328,8 @@ main(int argc, char **argv)
 			if (fd != -1)
 				close(fd);
 			ready = NULL;
+			for (i = 0; i < opened; i++)
+				bytes_ready += conns[i].body;
 		}
 		ne = epoll_wait(epfd, evs, 256, SLOT_MS);
 		t = now_us();
@@ -375,13 +380,14 @@ main(int argc, char **argv)
 		qsort(tt, got, sizeof(*tt), cmp64);
 	printf("clients=%u connected=%u served=%u closed=%u failed=%u "
 	       "ttfb_p50_ms=%.1f ttfb_p99_ms=%.1f ttfb_max_ms=%.1f "
-	       "bytes=%lld mbps=%.2f\n",
+	       "bytes=%lld bytes_ready=%lld mbps=%.2f\n",
 	    n, connected, served, closed, failed,
 	    got ? tt[got / 2] / 1000.0 : -1.0,
 	    got ? tt[(got * 99) / 100 < got ? (got * 99) / 100 : got - 1] /
 		    1000.0
 		: -1.0,
 	    got ? tt[got - 1] / 1000.0 : -1.0, (long long)bytes,
+	    (long long)bytes_ready,
 	    (double)bytes / ((double)(now_us() - t0) / 1e6) / 1e6);
 	return 0;
 }

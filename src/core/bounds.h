@@ -177,9 +177,16 @@
  * into 65535 + 1 bytes: twice the records and system calls, and every
  * sendfile(2) starting inside a page. Measured behind nginx (buffer_size
  * 65536 vs 61440, contrib/bench): 0.25 vs 0.17 CPU s/GiB in dlfcgi and
- * 0.52 vs 0.40 in nginx.
+ * 0.52 vs 0.40 in nginx. The framing table (contrib/bench/README.md:
+ * 16384, 32768, 61440 and 65535 at fastcgi_buffer_size 64k, 256k, 1m)
+ * has 61440 cheapest end to end at each buffer size.
  */
+#ifndef DL_FCGI_RECORD_PAYLOAD /* -D for contrib/bench's framing table */
 #define DL_FCGI_RECORD_PAYLOAD 61440
+#endif
+_Static_assert(
+    DL_FCGI_RECORD_PAYLOAD > 0 && DL_FCGI_RECORD_PAYLOAD <= DL_FCGI_RECORD_MAX,
+    "DL_FCGI_RECORD_PAYLOAD must fit a FastCGI record");
 
 /*
  * send_buffer when not set: SO_SNDBUF of each connection on a unix
@@ -207,7 +214,9 @@
  * was 1.3-1.5 MiB of kernel memory per slow download (ss -xm skmem t,
  * contrib/bench/scale.sh): 5 GiB at 4000 downloads.
  */
+#ifndef DL_SEND_BUFFER_LOW /* -D for contrib/bench */
 #define DL_SEND_BUFFER_LOW (64 * 1024)
+#endif
 #define DL_SEND_QUEUE_MS 250
 #define DL_SEND_TUNE_BYTES (32 * 1024 * 1024)
 #define DL_SEND_TUNE_WINDOW_MS 1000
