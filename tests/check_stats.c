@@ -219,7 +219,8 @@ START_TEST(test_count_phase)
 	ck_assert_int_eq(count_phase(&r), PHASE_GO_ON);
 	ck_assert_uint_eq(stats_get(&s->codes[stats_code_index(200)]), 1);
 	ck_assert_uint_eq(stats_get(&s->served), 1);
-	ck_assert_uint_eq(stats_get(&s->ttfb.le[0]), 1); /* 1000 us: the first bucket */
+	ck_assert_uint_eq(
+	    stats_get(&s->ttfb.le[0]), 1); /* 1000 us: the first bucket */
 
 	/* a 429 refused by the rate: served (it ended cleanly), rejected */
 	request_fresh(&r);

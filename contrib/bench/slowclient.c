@@ -49,7 +49,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define SLOTS 1024     /* timer wheel: 10.24 s ahead at most */
+#define SLOTS 1024 /* timer wheel: 10.24 s ahead at most */
 #define SLOT_MS 10
 #define OPEN_PER_SLOT 200
 #define NONE UINT32_MAX
@@ -61,11 +61,11 @@ struct conn {
 	uint8_t state;
 	uint8_t waiting; /* armed for EPOLLIN */
 	uint16_t hdrpos; /* bytes of "\r\n\r\n" matched, or status bytes */
-	uint32_t next;   /* in the wheel slot's list */
+	uint32_t next;	 /* in the wheel slot's list */
 	int64_t start_us;
 	int64_t first_us; /* first byte of the response, 0: none yet */
 	int64_t due_us;
-	int64_t body;     /* body bytes read */
+	int64_t body; /* body bytes read */
 };
 
 static struct conn *conns;
@@ -89,9 +89,10 @@ now_us(void)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: slowclient [-h host] -p port -u path -n N "
-			"[-r bytes/s] [-c chunk] [-d s] [-w s] [-s s] "
-			"[-f file]\n");
+	fprintf(stderr,
+	    "usage: slowclient [-h host] -p port -u path -n N "
+	    "[-r bytes/s] [-c chunk] [-d s] [-w s] [-s s] "
+	    "[-f file]\n");
 	exit(2);
 }
 
@@ -123,7 +124,8 @@ fail(struct conn *c)
 static int
 arm(uint32_t i, uint32_t events)
 {
-	struct epoll_event ev = {.events = events | EPOLLONESHOT, .data.u32 = i};
+	struct epoll_event ev = {
+	    .events = events | EPOLLONESHOT, .data.u32 = i};
 
 	if (epoll_ctl(epfd, EPOLL_CTL_MOD, conns[i].fd, &ev) == -1)
 		return -1;
@@ -135,7 +137,8 @@ static void
 open_one(uint32_t i, const struct sockaddr_in *sa)
 {
 	struct conn *c = &conns[i];
-	struct epoll_event ev = {.events = EPOLLOUT | EPOLLONESHOT, .data.u32 = i};
+	struct epoll_event ev = {
+	    .events = EPOLLOUT | EPOLLONESHOT, .data.u32 = i};
 
 	c->start_us = now_us();
 	c->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -192,8 +195,8 @@ do_read(uint32_t i, int64_t t)
 	struct conn *c = &conns[i];
 	ssize_t n, b;
 
-	n = recv(c->fd, buf, c->state == C_HEAD ? sizeof(req) : chunk,
-	    MSG_DONTWAIT);
+	n = recv(
+	    c->fd, buf, c->state == C_HEAD ? sizeof(req) : chunk, MSG_DONTWAIT);
 	if (n == -1 && (errno == EAGAIN || errno == EINTR)) {
 		if (arm(i, EPOLLIN) == -1)
 			fail(c);
@@ -220,8 +223,9 @@ do_read(uint32_t i, int64_t t)
 		}
 	}
 	c->body += b;
-	schedule(i, (c->due_us > t - 1000000 ? c->due_us : t) +
-			(int64_t)((double)n * 1e6 / rate),
+	schedule(i,
+	    (c->due_us > t - 1000000 ? c->due_us : t) +
+		(int64_t)((double)n * 1e6 / rate),
 	    t);
 }
 
@@ -248,17 +252,38 @@ main(int argc, char **argv)
 
 	while ((ch = getopt(argc, argv, "h:p:u:n:r:c:d:w:s:f:")) != -1) {
 		switch (ch) {
-		case 'h': host = optarg; break;
-		case 'p': port = atoi(optarg); break;
-		case 'u': path = optarg; break;
-		case 'n': n = (uint32_t)strtoul(optarg, NULL, 10); break;
-		case 'r': rate = atof(optarg); break;
-		case 'c': chunk = strtoul(optarg, NULL, 10); break;
-		case 'd': dur = atoll(optarg); break;
-		case 'w': waitmax = atoll(optarg); break;
-		case 's': settle = atoll(optarg); break;
-		case 'f': ready = optarg; break;
-		default: usage();
+		case 'h':
+			host = optarg;
+			break;
+		case 'p':
+			port = atoi(optarg);
+			break;
+		case 'u':
+			path = optarg;
+			break;
+		case 'n':
+			n = (uint32_t)strtoul(optarg, NULL, 10);
+			break;
+		case 'r':
+			rate = atof(optarg);
+			break;
+		case 'c':
+			chunk = strtoul(optarg, NULL, 10);
+			break;
+		case 'd':
+			dur = atoll(optarg);
+			break;
+		case 'w':
+			waitmax = atoll(optarg);
+			break;
+		case 's':
+			settle = atoll(optarg);
+			break;
+		case 'f':
+			ready = optarg;
+			break;
+		default:
+			usage();
 		}
 	}
 	if (port <= 0 || path == NULL || n == 0 || rate <= 0 || chunk == 0 ||
@@ -322,8 +347,8 @@ main(int argc, char **argv)
 				ready_at = t + settle * 1000000;
 		}
 		if (ready != NULL && ready_at != 0 && t >= ready_at) {
-			int fd = open(ready, O_WRONLY | O_CREAT | O_CLOEXEC,
-			    0644);
+			int fd =
+			    open(ready, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
 
 			if (fd != -1)
 				close(fd);

@@ -155,10 +155,11 @@
 #define DL_HEADER_MAX 4096
 
 /*
- * The request's parameters are kept in the thread's transfer buffer,
- * which is never smaller than this: at most DL_REQUEST_MAX - 40 bytes
- * of name-value pairs (the rest frames the canonical request handed to
- * libfcgi); more is answered 431. A body (STDIN) of more than
+ * The request's parameters are kept in its connection's buffer
+ * (struct fcgi_conn.params, this size): at most DL_REQUEST_MAX - 40
+ * bytes of name-value pairs (FCGI_GUARD_OVERHEAD: the framing of the
+ * guard's canonical request, the bound since libfcgi parsed it, kept
+ * so that the 431 limit did not move); more is answered 431. A body (STDIN) of more than
  * DL_REQUEST_STDIN_MAX bytes is read and discarded, then answered 413.
  * A request of more than DL_REQUEST_HARD_MAX bytes in all is dropped
  * without an answer, as is one that does not arrive within
@@ -267,7 +268,10 @@ _Static_assert(
  * Requests a worker's reserve thread holds for a thread to free up,
  * each up to queue_timeout from its own accept; with this many held, a
  * further one is refused at once (it had to be read to tell it from an
- * admin page). Each costs a DL_REQUEST_MAX buffer, allocated at start.
+ * admin page). Each is one struct fcgi_conn (its parameters inside) of
+ * the worker's connection array, allocated at start; a thread that
+ * frees up swaps its idle one for the hold's, so the hold is free again
+ * at once.
  */
 #define WORKER_HOLD_MAX 8
 

@@ -68,10 +68,8 @@ static const char *check_user(const char *, const char *, char *, size_t);
 static const char *check_group(const char *, const char *, char *, size_t);
 static const char *check_log(const char *, const char *, char *, size_t);
 static const char *check_path(const char *, const char *, char *, size_t);
-static const char *check_log_format(
-    const char *, const char *, char *, size_t);
-static const char *check_param_name(
-    const char *, const char *, char *, size_t);
+static const char *check_log_format(const char *, const char *, char *, size_t);
+static const char *check_param_name(const char *, const char *, char *, size_t);
 static const char *check_admin_path(const char *, const char *, char *, size_t);
 static const char *check_ping_response(
     const char *, const char *, char *, size_t);
@@ -603,8 +601,8 @@ check_log_format(const char *key, const char *v, char *buf, size_t len)
 {
 	if (strcmp(v, "text") == 0 || strcmp(v, "json") == 0)
 		return NULL;
-	snprintf(buf, len, "%s must be \"text\" or \"json\", not \"%s\"", key,
-	    v);
+	snprintf(
+	    buf, len, "%s must be \"text\" or \"json\", not \"%s\"", key, v);
 	return buf;
 }
 

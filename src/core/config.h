@@ -45,13 +45,13 @@ struct dl_config {
 	long long offload_min_size; /* bytes; smaller files are sent directly */
 
 	/* the pool (doc/DESIGN.md §1) */
-	int workers;	      /* 0: serve in the calling process */
-	int max_requests;     /* recycle a worker after this many; 0 never */
-	int shutdown_timeout; /* seconds TERM waits for running downloads */
-	int queue_timeout;    /* seconds a request waits for a free thread */
+	int workers;	       /* 0: serve in the calling process */
+	int max_requests;      /* recycle a worker after this many; 0 never */
+	int shutdown_timeout;  /* seconds TERM waits for running downloads */
+	int queue_timeout;     /* seconds a request waits for a free thread */
 	int keepalive_timeout; /* seconds a kept connection waits, idle */
 	int keepalive_max;     /* kept connections per worker; 0: none */
-	char *listen_mode;    /* octal string */
+	char *listen_mode;     /* octal string */
 	unsigned listen_mode_bits;
 	char *listen_owner, *listen_group; /* NULL: unchanged */
 	char *user, *group;		   /* privileges after binding */
@@ -87,8 +87,8 @@ struct dl_config {
 	struct peer_net status_allowed[DL_PEERS_MAX];
 	size_t nstatus_allowed;
 
-	char *error_log;  /* "syslog", "stderr" or a file */
-	char *access_log; /* a file, or NULL for none */
+	char *error_log;	 /* "syslog", "stderr" or a file */
+	char *access_log;	 /* a file, or NULL for none */
 	char *access_log_format; /* "text" or "json" */
 	bool access_log_json;	 /* access_log_format is "json" */
 	char *slowlog;		 /* a file, or NULL for none */
