@@ -789,11 +789,15 @@ scraper_stop() { # target
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 START=$(now)
+LOAD_TARGETS=""
 for t in $TARGETS; do
+	l0=$(cut -d' ' -f1 /proc/loadavg)
 	[ "$SCRAPE" = 1 ] && scraper_start "$t"
 	run_target "$t"
 	[ "$SCRAPE" = 1 ] && scraper_stop "$t"
+	LOAD_TARGETS="$LOAD_TARGETS $t $l0->$(cut -d' ' -f1 /proc/loadavg),"
 done
+LOAD_TARGETS=${LOAD_TARGETS%,}
 END=$(now)
 
 # --- report --------------------------------------------------------------
@@ -820,6 +824,9 @@ echo "clients:  $(curl --version | head -n 1 | cut -d' ' -f1-2), $(wrk --version
 echo "command:  cd $TOP && $CMDLINE"
 echo "took:     $(calcf %.0f "$END - $START") s of measurements"
 echo "load:     $LOAD_BEFORE before, $(cut -d' ' -f1-3 /proc/loadavg) after (1, 5, 15 min; other work on the machine skews results)"
+echo "          per target (1 min, start->end):$LOAD_TARGETS; targets run one after"
+echo "          the other, so a ratio of two is skewed when the load changed between them"
+echo "          (compare with TARGETS in the other order)"
 echo
 echo "files in the page cache: $(human "$SMALL") (req/s), $(human "$BIG") (${CONC}x), $(human "$HUGE") (single, slow clients)"
 echo "single = 1 stream of $(human "$HUGE"); ${CONC}x = $CONC concurrent $(human "$BIG") downloads, total bytes / wall time;"
