@@ -694,8 +694,9 @@ START_TEST(test_timeout_per_stall)
 	    .sndbuf = 4096,
 	    .chunk = 1000,
 	    .pauses = PAUSES_MAX,
-	    .timeout_ms = 400};
-	size_t len = MIB;
+	    .timeout_ms = 1000};
+	/* a second per stall: a loaded machine may starve the reader */
+	size_t len = 3 * MIB;
 	unsigned char *data = mkdata(len, 0x2545f491u);
 	struct result res;
 	struct file f = {.fd = -1};
@@ -706,8 +707,8 @@ START_TEST(test_timeout_per_stall)
 	xfer_run(&x, data, f.fd, 0, len, &res);
 	ck_assert_msg(res.rc == 0, "%s: %s after %ld ms", how_name[x.how],
 	    strerror(res.err), res.ms);
-	/* > 1000 reads, each paused for 1 ms */
-	ck_assert_msg(res.ms > 2 * x.timeout_ms,
+	/* 2000 of > 3000 reads paused for 1 ms: well over send_timeout */
+	ck_assert_msg(res.ms > 3 * x.timeout_ms / 2,
 	    "%s: %ld ms, too quick to tell", how_name[x.how], res.ms);
 	check_drained(&res, how_name[x.how]);
 	check_records(res.r.buf, res.r.len, data, len, how_name[x.how]);
