@@ -80,15 +80,6 @@ fcgi_wait_writable(const struct fcgi_conn *c)
 	return rc > 0 ? 0 : -1;
 }
 
-static int64_t
-fcgi_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /*
  * After a wait for room on a connection whose send buffer is
  * auto-tuned: the buffer follows the pace measured (sndbuf.h). The
@@ -101,7 +92,8 @@ fcgi_tune(struct fcgi_conn *c)
 	socklen_t len = sizeof(int);
 	int want, got;
 
-	if ((want = sndbuf_after_wait(&c->tune, fcgi_now_ms(), c->sent)) == 0)
+	if ((want = sndbuf_after_wait(
+		 &c->tune, scoreboard_now_ms(), c->sent)) == 0)
 		return;
 	if (setsockopt(c->fd, SOL_SOCKET, SO_SNDBUF, &want, sizeof(want)) ==
 	    -1) {
@@ -402,7 +394,7 @@ fcgi_begin(struct fcgi_conn *c, int fd, const struct dl_config *cfg)
 	c->send_timeout_ms = cfg->send_timeout * 1000;
 	if (c->tuned)
 		sndbuf_start(&c->tune, DL_SEND_BUFFER_LOW, DL_SEND_BUFFER_UNIX,
-		    fcgi_now_ms(), c->sent);
+		    scoreboard_now_ms(), c->sent);
 	if (fcgi_read_request(c, fd, cfg->request_timeout) == -1) {
 		close(fd);
 		return 0;

@@ -12,22 +12,13 @@
 #include <errno.h>
 #include <stdatomic.h>
 #include <stdlib.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
 #include "park.h"
+#include "scoreboard.h"
 
 #define PARK_LISTEN UINT64_MAX
-
-static int64_t
-park_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static int
 park_arm_listen(struct fcgi_park *p, int op)
@@ -159,7 +150,7 @@ park_event(struct fcgi_park *p, int ms, int counted, int *fd, unsigned *served)
 		/* else: closed as idle on the way here */
 	}
 	if (p->n > 0)
-		park_sweep(p, park_now_ms());
+		park_sweep(p, scoreboard_now_ms());
 	pthread_mutex_unlock(&p->lock);
 	return rc == 1 && (ev.data.u64 == PARK_LISTEN || *fd != -1);
 }
@@ -210,7 +201,7 @@ fcgi_park_put(struct fcgi_park *p, int fd, unsigned served, int *added)
 	ev.data.u64 = (uint64_t)x->seq << 32 | (uint32_t)i;
 	x->fd = fd;
 	x->served = served;
-	x->since = park_now_ms();
+	x->since = scoreboard_now_ms();
 	/* Armed under the lock: its event cannot find the entry unset. */
 	if (epoll_ctl(p->epfd, *added ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd,
 		&ev) == -1) {

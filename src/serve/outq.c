@@ -13,15 +13,7 @@
 
 #include "bounds.h"
 #include "outq.h"
-
-static int64_t
-outq_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
+#include "scoreboard.h"
 
 enum outq_result
 outq_drain(int fd, int stall_ms, int64_t deadline_ms)
@@ -31,12 +23,12 @@ outq_drain(int fd, int stall_ms, int64_t deadline_ms)
 	int64_t now, moved;
 	int q, last = -1;
 
-	for (moved = outq_now_ms();;) {
+	for (moved = scoreboard_now_ms();;) {
 		if (ioctl(fd, SIOCOUTQ, &q) == -1)
 			return OUTQ_ERROR;
 		if (q <= 0)
 			return OUTQ_EMPTY;
-		now = outq_now_ms();
+		now = scoreboard_now_ms();
 		if (last == -1 || q < last) {
 			last = q;
 			moved = now;
