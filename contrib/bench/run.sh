@@ -35,6 +35,9 @@
 #   PHP_FPM=php-fpm8.2
 #   FCGI_BUFFER=1m    nginx fastcgi_buffer_size (and fastcgi_buffers 4 x)
 #                     of every FastCGI target: compare front-end settings
+#   KEEPCONN=1   FastCGI connection reuse for every FastCGI target: one
+#                nginx upstream per socket with keepalive 32 and
+#                fastcgi_keep_conn on (default 0: a connection per request)
 #   SCRAPE=1     while a dlfcgi target (B, B2, E) runs, a scraper reads
 #                its metrics_path and its status page (?json&full&clients)
 #                every 100 ms: the cost of being watched
@@ -48,7 +51,7 @@ set -o pipefail
 
 # --- the command line as given, for the report ------------------------
 cmd_env=""
-for v in RUNS QUICK TARGETS KEEP DLFCGI DLFCGI_CONF PHP_FPM FCGI_BUFFER PROFILE SCRAPE; do
+for v in RUNS QUICK TARGETS KEEP DLFCGI DLFCGI_CONF PHP_FPM FCGI_BUFFER KEEPCONN PROFILE SCRAPE; do
 	if [ -n "${!v+x}" ]; then
 		cmd_env="$cmd_env$v=${!v} "
 	fi
@@ -75,6 +78,11 @@ SCRAPE=${SCRAPE:-0}
 DLFCGI=${DLFCGI:-$TOP/src/dlfcgi}
 PHP_FPM=${PHP_FPM:-php-fpm8.2}
 FCGI_BUFFER=${FCGI_BUFFER:-1m}
+KEEPCONN=${KEEPCONN:-0}
+case $KEEPCONN in
+0 | 1) ;;
+*) echo "run.sh: KEEPCONN must be 0 or 1" >&2; exit 1 ;;
+esac
 case $FCGI_BUFFER in
 [1-9]*[0-9kKmM]) ;;
 *) echo "run.sh: FCGI_BUFFER must be an nginx size such as 64k or 1m" >&2; exit 1 ;;
@@ -435,19 +443,25 @@ include fastcgi_params;
 fastcgi_buffering off;
 fastcgi_buffer_size $FCGI_BUFFER;
 fastcgi_buffers 4 $FCGI_BUFFER;
-fastcgi_keep_conn off;
+fastcgi_keep_conn $([ "$KEEPCONN" = 1 ] && echo on || echo off);
 fastcgi_read_timeout 300s;
 fastcgi_send_timeout 60s;
 EOF
 fcgi_location() { # prefix socket script_filename
+	local pass="unix:$2"
+	[ "$KEEPCONN" = 1 ] && pass="up_${1#/}"
 	cat <<-EOF
 		        location $1/ {
 		            include fcgi_common.conf;
 		            fastcgi_split_path_info ^($1)(/.*)\$;
 		            fastcgi_param SCRIPT_FILENAME $3;
-		            fastcgi_pass unix:$2;
+		            fastcgi_pass $pass;
 		        }
 	EOF
+}
+fcgi_upstream() { # prefix socket: the keep-alive pool of KEEPCONN=1
+	[ "$KEEPCONN" = 1 ] || return 0
+	printf '    upstream up_%s { server unix:%s; keepalive 32; }\n' "${1#/}" "$2"
 }
 {
 	[ "$IS_ROOT" = 1 ] && echo "user root root;"
@@ -467,6 +481,14 @@ fcgi_location() { # prefix socket script_filename
 		    proxy_temp_path $T/nginx/tmp/proxy;
 		    scgi_temp_path $T/nginx/tmp/scgi;
 		    uwsgi_temp_path $T/nginx/tmp/uwsgi;
+	EOF
+	fcgi_upstream /b "$T/run/b.sock"
+	fcgi_upstream /b2 "$T/run/b2.sock"
+	fcgi_upstream /c "$T/run/php-c.sock"
+	fcgi_upstream /c2 "$T/run/php-c2.sock"
+	fcgi_upstream /d "$T/run/go.sock"
+	fcgi_upstream /f "$T/run/f.sock"
+	cat <<-EOF
 		    server {
 		        listen 127.0.0.1:$NPORT;
 		        server_name localhost;
@@ -814,7 +836,7 @@ echo
 echo "machine:  $(nproc) CPUs, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), $(awk '/^MemTotal:/ { printf "%.1f GiB RAM\n", $2 / 1048576 }' /proc/meminfo)"
 echo "kernel:   $(uname -srm)"
 echo "nginx:    $(nginx -v 2>&1 | sed 's/^nginx version: //')"
-echo "front:    nginx fastcgi_buffering off; fastcgi_buffer_size $FCGI_BUFFER (FCGI_BUFFER) for B B2 C C2 D F"
+echo "front:    nginx fastcgi_buffering off; fastcgi_buffer_size $FCGI_BUFFER (FCGI_BUFFER), fastcgi_keep_conn $([ "$KEEPCONN" = 1 ] && echo "on, upstream keepalive 32" || echo off) (KEEPCONN) for B B2 C C2 D F"
 echo "lighttpd: $(lighttpd -v 2>&1 | head -n 1 | sed 's/ - a light.*//')"
 echo "php:      $(php -v | head -n 1)"
 echo "php-fpm:  $("$PHP_FPM" -v | head -n 1); output_buffering=$("$PHP_FPM" -i 2>/dev/null | awk -F' => ' '/^output_buffering/ { print $2; exit }')"
