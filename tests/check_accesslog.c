@@ -12,7 +12,8 @@
  *   backslashes, control bytes, newlines, invalid UTF-8, U+2028; a long
  *   path cut at a whole escape; nulls for what is absent; the whole line
  *   of a row; a line for every byte value stays one line. The slow
- *   log's line (slowlog_format, pure) with the same hostile strings.
+ *   log's line (slowlog_format, pure) with the same hostile strings,
+ *   and its wait= named as on the status page (scoreboard_wait_name).
  * - Line: the format of a line, one line per request whatever the
  *   fields hold, "-" for no range and no reason, a line too long cut but
  *   still ending in a newline, lines appended in order, and a reopen
@@ -632,6 +633,38 @@ START_TEST(test_slowlog_line)
 }
 END_TEST
 
+/* The slow log names each wait as the status page does. */
+static const struct {
+	enum sb_wait wait;
+	const char *field;
+} slow_wait_rows[] = {
+    {SBW_NONE, " wait=none "},
+    {SBW_REQUEST, " wait=request "},
+    {SBW_OPEN, " wait=open "},
+    {SBW_FILE, " wait=file "},
+    {SBW_SOCKET, " wait=socket "},
+    {SBW_PACE, " wait=limit_rate "},
+    {SBW_DRAIN, " wait=drain "},
+};
+
+START_TEST(test_slowlog_wait)
+{
+	struct sb_snapshot s;
+	char line[SLOWLOG_LINE_MAX], want[64];
+
+	ck_assert_int_eq(NELEM(slow_wait_rows), SBW_COUNT);
+	memset(&s, 0, sizeof(s));
+	s.pid = 1;
+	s.state = SB_SENDING;
+	s.wait = slow_wait_rows[_i].wait;
+	slowlog_format(&s, SLOWLOG_STALL, 5000, "T", line, sizeof(line));
+	ck_assert_msg(
+	    strstr(line, slow_wait_rows[_i].field) != NULL, "%s", line);
+	snprintf(want, sizeof(want), " wait=%s ", scoreboard_wait_name(s.wait));
+	ck_assert_ptr_nonnull(strstr(line, want));
+}
+END_TEST
+
 Suite *
 suite_accesslog(void)
 {
@@ -652,6 +685,7 @@ suite_accesslog(void)
 	tcase_add_test(tc, test_json_long);
 	tcase_add_test(tc, test_json_every_byte);
 	tcase_add_test(tc, test_slowlog_line);
+	tcase_add_loop_test(tc, test_slowlog_wait, 0, NELEM(slow_wait_rows));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Line");

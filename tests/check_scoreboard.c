@@ -12,6 +12,9 @@
  * - Rate: the bucket's burst, its refill at rate_per_ip tokens a
  *   second up to the burst, Retry-After, buckets per client, and many
  *   more clients than buckets.
+ * - Names: scoreboard_wait_name, the one name of each wait (status
+ *   page and slow log): every value named, no two alike, the names the
+ *   manuals give.
  */
 #include "autoconfig.h"
 
@@ -476,6 +479,52 @@ START_TEST(test_rate_many_clients)
 }
 END_TEST
 
+/* ------------------------------------------------------------ names */
+
+static const struct {
+	enum sb_wait wait;
+	const char *name;
+} wait_rows[] = {
+    {SBW_NONE, "none"},
+    {SBW_REQUEST, "request"},
+    {SBW_OPEN, "open"},
+    {SBW_FILE, "file"},
+    {SBW_SOCKET, "socket"},
+    {SBW_PACE, "limit_rate"},
+    {SBW_DRAIN, "drain"},
+};
+
+START_TEST(test_wait_name)
+{
+	ck_assert_str_eq(
+	    scoreboard_wait_name(wait_rows[_i].wait), wait_rows[_i].name);
+}
+END_TEST
+
+START_TEST(test_wait_names_all)
+{
+	int a, b;
+
+	ck_assert_int_eq(NELEM(wait_rows), SBW_COUNT);
+	for (a = 0; a < SBW_COUNT; a++) {
+		const char *na = scoreboard_wait_name((enum sb_wait)a);
+
+		ck_assert_ptr_nonnull(na);
+		ck_assert_str_ne(na, "unknown");
+		ck_assert_uint_gt(strlen(na), 0);
+		/* one token: it goes into key=value lines unescaped */
+		ck_assert_uint_eq(
+		    strspn(na, "abcdefghijklmnopqrstuvwxyz_"), strlen(na));
+		for (b = 0; b < a; b++)
+			ck_assert_str_ne(
+			    na, scoreboard_wait_name((enum sb_wait)b));
+	}
+	ck_assert_str_eq(scoreboard_wait_name(SBW_COUNT), "unknown");
+	ck_assert_str_eq(scoreboard_wait_name((enum sb_wait) - 1), "unknown");
+	ck_assert_str_eq(scoreboard_wait_name((enum sb_wait)1000), "unknown");
+}
+END_TEST
+
 Suite *
 suite_scoreboard(void)
 {
@@ -506,6 +555,11 @@ suite_scoreboard(void)
 	tcase_add_test(tc, test_rate_retry_after_honoured);
 	tcase_add_test(tc, test_rate_per_client);
 	tcase_add_test(tc, test_rate_many_clients);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Names");
+	tcase_add_loop_test(tc, test_wait_name, 0, NELEM(wait_rows));
+	tcase_add_test(tc, test_wait_names_all);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -349,7 +349,7 @@ START_TEST(test_wait_row)
 	struct out o;
 	char want[64];
 
-	ck_assert_str_eq(status_wait_name(waits[_i].wait), waits[_i].name);
+	ck_assert_str_eq(scoreboard_wait_name(waits[_i].wait), waits[_i].name);
 	snap(&s, SB_SENDING);
 	s.wait = waits[_i].wait;
 	start(&o);
@@ -369,7 +369,7 @@ START_TEST(test_names_total)
 {
 	/* every enum value has a name; out of range is "unknown" */
 	ck_assert_int_eq(NELEM(waits), SBW_COUNT);
-	ck_assert_str_eq(status_wait_name(SBW_COUNT), "unknown");
+	ck_assert_str_eq(scoreboard_wait_name(SBW_COUNT), "unknown");
 	ck_assert_str_eq(status_state_name((enum sb_state)99), "unknown");
 }
 END_TEST

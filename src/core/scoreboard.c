@@ -512,6 +512,27 @@ scoreboard_set_path(struct sb_slot *slot, const char *path)
 	sb_write_end(slot);
 }
 
+/* Indexed by enum sb_wait: the names dlfcgi(8) and dlfcgi.conf(5) give. */
+static const char *const wait_names[] = {
+    [SBW_NONE] = "none",
+    [SBW_REQUEST] = "request",
+    [SBW_OPEN] = "open",
+    [SBW_FILE] = "file",
+    [SBW_SOCKET] = "socket",
+    [SBW_PACE] = "limit_rate",
+    [SBW_DRAIN] = "drain",
+};
+_Static_assert(sizeof(wait_names) / sizeof(wait_names[0]) == SBW_COUNT,
+    "a name for every enum sb_wait");
+
+const char *
+scoreboard_wait_name(enum sb_wait w)
+{
+	if ((unsigned)w >= SBW_COUNT || wait_names[w] == NULL)
+		return "unknown";
+	return wait_names[w];
+}
+
 void
 scoreboard_wait(struct sb_slot *slot, enum sb_wait w)
 {

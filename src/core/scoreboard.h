@@ -49,6 +49,13 @@ enum sb_wait {
 	SBW_COUNT
 };
 
+/*
+ * The one name of w, for the status page (every format) and the slow
+ * log alike: none, request, open, file, socket, limit_rate, drain;
+ * "unknown" out of range. Pure.
+ */
+const char *scoreboard_wait_name(enum sb_wait w);
+
 /* What a worker tells the master (scoreboard_proc_set). */
 enum sb_proc_state {
 	SBP_STARTING, /* forked, allocating */

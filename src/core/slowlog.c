@@ -77,29 +77,6 @@ slowlog_watch_init(size_t nslots)
 	return 0;
 }
 
-const char *
-slowlog_wait_name(enum sb_wait w)
-{
-	switch (w) {
-	case SBW_REQUEST:
-		return "request";
-	case SBW_OPEN:
-		return "open";
-	case SBW_FILE:
-		return "file";
-	case SBW_SOCKET:
-		return "socket";
-	case SBW_PACE:
-		return "pace";
-	case SBW_DRAIN:
-		return "drain";
-	case SBW_NONE:
-	case SBW_COUNT:
-		break;
-	}
-	return "-";
-}
-
 size_t
 slowlog_format(const struct sb_snapshot *s, enum slowlog_event ev,
     int64_t now_ms, const char *ts, char *buf, size_t len)
@@ -134,8 +111,9 @@ slowlog_format(const struct sb_snapshot *s, enum slowlog_event ev,
 	    s->range[0] ? log_escape(s->range, range, sizeof(range),
 			      LOG_ESC_QUOTES | LOG_ESC_SPACE)
 			: "-",
-	    s->status, s->sent, s->total, s->rate, slowlog_wait_name(s->wait),
-	    now_ms - s->start_ms, ttfb, now_ms - s->progress_ms, s->limit_rate);
+	    s->status, s->sent, s->total, s->rate,
+	    scoreboard_wait_name(s->wait), now_ms - s->start_ms, ttfb,
+	    now_ms - s->progress_ms, s->limit_rate);
 	if (n < 0) {
 		buf[0] = '\0';
 		return 0;

@@ -67,7 +67,4 @@ int64_t slowlog_scan(
 size_t slowlog_format(const struct sb_snapshot *s, enum slowlog_event ev,
     int64_t now_ms, const char *ts, char *buf, size_t len);
 
-/* "request", "open", "file", "socket", "pace", "drain", or "-". */
-const char *slowlog_wait_name(enum sb_wait w);
-
 #endif

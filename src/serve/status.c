@@ -92,30 +92,6 @@ status_state_name(enum sb_state s)
 	return "unknown";
 }
 
-const char *
-status_wait_name(enum sb_wait w)
-{
-	switch (w) {
-	case SBW_NONE:
-		return "none";
-	case SBW_REQUEST:
-		return "request";
-	case SBW_OPEN:
-		return "open";
-	case SBW_FILE:
-		return "file";
-	case SBW_SOCKET:
-		return "socket";
-	case SBW_PACE:
-		return "limit_rate";
-	case SBW_DRAIN:
-		return "drain";
-	case SBW_COUNT:
-		break;
-	}
-	return "unknown";
-}
-
 /* s escaped for f (text: as a label value, one line of UTF-8). */
 static const char *
 status_esc(enum status_format f, const char *s, char *buf, size_t len)
@@ -389,7 +365,7 @@ status_format_slot(struct out *o, enum status_format f, size_t index,
 		    "\"requests\": %" PRIu64 "}",
 		    busy ? s->status : 0, sent, total, pct, busy ? start : "",
 		    dur, rate, stall, busy ? s->limit_rate : 0,
-		    status_wait_name(busy ? s->wait : SBW_NONE), s->requests);
+		    scoreboard_wait_name(busy ? s->wait : SBW_NONE), s->requests);
 		return;
 	}
 	out_printf(o,
@@ -399,7 +375,7 @@ status_format_slot(struct out *o, enum status_format f, size_t index,
 	    "\nlimit_rate: %" PRId64 "\nwait: %s\nrequests: %" PRIu64 "\n",
 	    busy ? s->status : 0, sent, total, pct, busy ? start : "-", dur,
 	    rate, stall, busy ? s->limit_rate : 0,
-	    status_wait_name(busy ? s->wait : SBW_NONE), s->requests);
+	    scoreboard_wait_name(busy ? s->wait : SBW_NONE), s->requests);
 }
 
 void

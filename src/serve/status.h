@@ -88,9 +88,11 @@ void status_format_end(struct out *o, const struct status_query *q);
  */
 int64_t status_percent(int64_t sent, int64_t total);
 
-/* Names of a slot's state and wait (lower case). Pure. */
+/*
+ * Name of a slot's state (lower case). Pure. Its wait is named by
+ * scoreboard_wait_name(), as in the slow log.
+ */
 const char *status_state_name(enum sb_state s);
-const char *status_wait_name(enum sb_wait w);
 
 /*
  * The whole page for q, read from sb without a lock (but for a bucket
