@@ -533,9 +533,20 @@ static const struct {
 	const char *lacks[3];
 } hrows[] = {
     {"nginx, no rate", XA, N, 16, N, DISPOSITION_NONE, N, 0,
-	{"X-Accel-Redirect: /_dlfcgi/d/a%20b.bin\r\n",
-	    "Accept-Ranges: bytes\r\n", N},
+	{"X-Accel-Redirect: /_dlfcgi/d/a%20b.bin\r\n", N},
 	{"X-Accel-Limit-Rate", "Content-Disposition", "Cache-Control"}},
+    /* nginx adds its own Accept-Ranges to a 200: ours would be twice */
+    {"nginx, a 200: no Accept-Ranges of ours", XA, N, 16, N, DISPOSITION_NONE,
+	N, 0, {N}, {"Accept-Ranges", N}},
+    /* ... and none to a 206: ours is the one */
+    {"nginx, a 206: Accept-Ranges bytes", XA, "bytes=0-9", 16, N,
+	DISPOSITION_NONE, N, 0, {"\r\nAccept-Ranges: bytes\r\n", N}, {N}},
+    {"x-sendfile, a 200: Accept-Ranges bytes", XS, N, 16, N, DISPOSITION_NONE,
+	N, 0, {"\r\nAccept-Ranges: bytes\r\n", N}, {N}},
+    {"x-sendfile, a 206: Accept-Ranges bytes", XS, "bytes=0-9", 16, N,
+	DISPOSITION_NONE, N, 0, {"\r\nAccept-Ranges: bytes\r\n", N}, {N}},
+    {"x-sendfile, max_ranges 0: Accept-Ranges none", XS, N, 0, N,
+	DISPOSITION_NONE, N, 0, {"\r\nAccept-Ranges: none\r\n", N}, {N}},
     {"nginx, a rate in bytes/s", XA, N, 16, N, DISPOSITION_NONE, N, 5000,
 	{"X-Accel-Limit-Rate: 5000\r\n", N}, {"X-LIGHTTPD", "X-Sendfile", N}},
     {"x-sendfile, 5000 B/s: 4 KiB/s", XS, N, 16, N, DISPOSITION_NONE, N, 5000,
@@ -552,8 +563,8 @@ static const struct {
 	{"X-LIGHTTPD", N}},
     {"a 206 plan: Status 200, the front end makes the 206", XA, "bytes=0-9", 16,
 	N, DISPOSITION_NONE, N, 0, {N}, {"Content-Range", "Status: 206", N}},
-    {"max_ranges 0: Accept-Ranges none", XA, N, 0, N, DISPOSITION_NONE, N, 0,
-	{"Accept-Ranges: none\r\n", N}, {N}},
+    {"nginx, max_ranges 0: Accept-Ranges none", XA, N, 0, N, DISPOSITION_NONE,
+	N, 0, {"\r\nAccept-Ranges: none\r\n", N}, {"Accept-Ranges: bytes", N}},
     {"cache_control", XA, N, 16, "max-age=60", DISPOSITION_NONE, N, 0,
 	{"Cache-Control: max-age=60\r\n", N}, {N}},
     {"disposition attachment: the path's name", XA, N, 16, N,
@@ -604,6 +615,9 @@ START_TEST(test_headers_table)
 			     hrows[_i].mode == XA ? "\r\nX-Accel-Redirect: "
 						  : "\r\nX-Sendfile: "),
 	    1);
+	/* ours at most once, and only where the front end adds none */
+	ck_assert_int_eq(count(h, "\r\nAccept-Ranges: "),
+	    offload_accept_ranges(hrows[_i].mode, &pl, &cfg) ? 1 : 0);
 	for (k = 0; k < 4 && hrows[_i].has[k] != NULL; k++)
 		ck_assert_msg(strstr(h, hrows[_i].has[k]) != NULL,
 		    "%s: no \"%s\" in\n%s", hrows[_i].src, hrows[_i].has[k], h);

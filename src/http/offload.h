@@ -87,7 +87,8 @@ enum offload_why offload_path(const char *base, const char *path, size_t plen,
 /*
  * The header block of an offloaded answer into h (DL_HEADER_MAX bytes):
  * Status: 200 (the front end answers Range itself), Content-Type,
- * Last-Modified, ETag, Accept-Ranges, Cache-Control and
+ * Last-Modified, ETag, Accept-Ranges (unless offload_accept_ranges()
+ * says the front end adds its own), Cache-Control and
  * Content-Disposition as response_headers() would write them for the
  * 200, X-Content-Type-Options, then the offload header with target (an
  * offload_path() result) and, when rate > 0 (bytes/s), the front end's
@@ -99,6 +100,18 @@ enum offload_why offload_path(const char *base, const char *path, size_t plen,
 int offload_headers(enum offload_mode mode, const struct decide_plan *pl,
     const struct decide_config *cfg, const char *path, const char *target,
     int64_t rate, char *h, size_t *len, const char **why);
+
+/*
+ * Whether the header block carries dlfcgi's Accept-Ranges, so that the
+ * client gets exactly one: not for a 200 offloaded to nginx, which adds
+ * its own "bytes" to it (but none to a 206); always for X-Sendfile
+ * (lighttpd and mod_xsendfile pass ours on, adding no second); always
+ * with max_ranges = 0 ("none": dlfcgi answers every Range itself; the
+ * internal nginx location then needs "max_ranges 0;" to add none).
+ * Pure.
+ */
+bool offload_accept_ranges(enum offload_mode mode, const struct decide_plan *pl,
+    const struct decide_config *cfg);
 
 /* "offload = none" ... for the log: why an answer was served directly. */
 const char *offload_why_text(enum offload_why why);
