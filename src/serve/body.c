@@ -46,7 +46,10 @@ body_count(struct body *b, off_t n)
 		stats_add(&b->stats->sent_bytes, (uint64_t)n);
 }
 
-/* pace_step() refused: max_duration if its deadline passed, or min_rate. */
+/*
+ * pace_step() or pace_end() refused: max_duration if its deadline
+ * passed, or min_rate.
+ */
 static void
 body_pace_abort(struct body *b)
 {
@@ -67,9 +70,11 @@ body_wait(const struct body *b, enum sb_wait w)
 
 /*
  * Streams [off, off + len) of the file in steps: buflen bytes through
- * buf, or with sendfile whole records (fcgi_sendfile_step). A read
- * error, a file that ends early, a failed write or a limit returns -1
- * with a reason.
+ * buf, or with sendfile whole records (fcgi_sendfile_step), each paced
+ * before it goes out (pace_step: the wait, and a smaller piece while a
+ * rate holds), so that nothing waits after the last one. A read error,
+ * a file that ends early, a failed write or a limit returns -1 with a
+ * reason.
  */
 static int
 body_copy(struct body *b, off_t off, off_t len)
@@ -81,6 +86,10 @@ body_copy(struct body *b, off_t off, off_t len)
 
 	while (len > 0) {
 		want = (off_t)step < len ? step : (size_t)len;
+		if (pace_step(b->pace, b->sent, &want, &b->why) == -1) {
+			body_pace_abort(b);
+			return -1;
+		}
 		/*
 		 * Checked before each piece goes out, so a file rewritten
 		 * under us never completes a body that looks whole.
@@ -113,10 +122,10 @@ body_copy(struct body *b, off_t off, off_t len)
 		len -= n;
 		b->sent += n;
 		body_count(b, n);
-		if (pace_step(b->pace, b->sent, &b->why) == -1) {
-			body_pace_abort(b);
-			return -1;
-		}
+	}
+	if (pace_end(b->pace, b->sent, &b->why) == -1) {
+		body_pace_abort(b);
+		return -1;
 	}
 	return 0;
 fail:

@@ -75,18 +75,59 @@ pace_due(struct pace *p, off_t sent, int64_t now)
 	return due;
 }
 
-int
-pace_step(struct pace *p, off_t sent, const char **why)
+/* The rate that paces the bytes after sent, bytes/s, or 0: none. */
+static int64_t
+pace_rate(const struct pace *p, off_t sent)
+{
+	int64_t r = p->link_rate;
+
+	if (p->cfg->limit_rate > 0 && sent >= p->cfg->limit_rate_after &&
+	    (r == 0 || p->cfg->limit_rate < r))
+		r = p->cfg->limit_rate;
+	return r;
+}
+
+size_t
+pace_piece(struct pace *p, off_t sent, size_t want, int64_t now)
 {
 	const struct dl_config *cfg = p->cfg;
-	int64_t now = scoreboard_now_ms(), due, end = INT64_MAX;
-	struct timespec ts;
+	int64_t rate, cap;
+
+	if (pace_due(p, sent, now) > now)
+		return 0;
+	/* the bytes up to limit_rate_after go unpaced, and no more */
+	if (cfg->limit_rate > 0 && sent < cfg->limit_rate_after &&
+	    (uint64_t)(cfg->limit_rate_after - sent) < want)
+		want = (size_t)(cfg->limit_rate_after - sent);
+	if ((rate = pace_rate(p, sent)) == 0)
+		return want;
+	cap = rate > INT64_MAX / PACE_PIECE_MS ? INT64_MAX
+					       : rate * PACE_PIECE_MS / 1000;
+	cap -= cap % PACE_PAGE;
+	if (cap < PACE_PAGE)
+		cap = PACE_PAGE;
+	return (uint64_t)cap < want ? (size_t)cap : want;
+}
+
+int64_t
+pace_wake(struct pace *p, off_t sent, int64_t now)
+{
+	int64_t due = pace_due(p, sent, now), end = pace_deadline(p);
+
+	/* max_duration is a hard cap: never sleep past it */
+	return end > 0 && due > end ? end : due;
+}
+
+/* The progress, max_duration and min_rate, at now. */
+static int
+pace_check(struct pace *p, off_t sent, int64_t now, const char **why)
+{
+	const struct dl_config *cfg = p->cfg;
+	int64_t end = pace_deadline(p);
 
 	if (p->slot != NULL)
 		scoreboard_progress(p->slot, (int64_t)sent, now);
-	if (cfg->max_duration > 0)
-		end = pace_deadline(p);
-	if (now >= end) {
+	if (end > 0 && now >= end) {
 		*why = "max_duration reached";
 		return -1;
 	}
@@ -99,10 +140,18 @@ pace_step(struct pace *p, off_t sent, const char **why)
 		p->win_ms = now;
 		p->win_sent = sent;
 	}
-	due = pace_due(p, sent, now);
-	/* max_duration is a hard cap: never sleep past it */
-	if (due > end)
-		due = end;
+	return 0;
+}
+
+int
+pace_step(struct pace *p, off_t sent, size_t *want, const char **why)
+{
+	int64_t now = scoreboard_now_ms(), due, end;
+	struct timespec ts;
+
+	if (pace_check(p, sent, now, why) == -1)
+		return -1;
+	due = pace_wake(p, sent, now);
 	if (due > now) {
 		ts.tv_sec = (due - now) / 1000;
 		ts.tv_nsec = (long)((due - now) % 1000) * 1000000;
@@ -112,10 +161,19 @@ pace_step(struct pace *p, off_t sent, const char **why)
 			;
 		if (p->slot != NULL)
 			scoreboard_wait(p->slot, SBW_NONE);
+		end = pace_deadline(p);
+		if (end > 0 && due >= end) {
+			*why = "max_duration reached";
+			return -1;
+		}
 	}
-	if (due == end) {
-		*why = "max_duration reached";
-		return -1;
-	}
+	/* due: the time the sleep ended, without reading the clock again */
+	*want = pace_piece(p, sent, *want, due > now ? due : now);
 	return 0;
+}
+
+int
+pace_end(struct pace *p, off_t sent, const char **why)
+{
+	return pace_check(p, sent, scoreboard_now_ms(), why);
 }

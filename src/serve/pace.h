@@ -47,12 +47,44 @@ void pace_set_link_rate(struct pace *p, int64_t rate);
 int64_t pace_due(struct pace *p, off_t sent, int64_t now);
 
 /*
- * After each buffer, sent bytes in all: publishes the progress, checks
- * max_duration and min_rate, and sleeps until pace_due (this thread
- * serves only this download; never past max_duration). Returns 0, or
- * -1 with *why set if the download must be aborted.
+ * While pacing holds, a piece carries at most what the rate allows in
+ * PACE_PIECE_MS, in whole pages, and at least one page: pacing before
+ * each piece then sends no piece more than that ahead of its time, and
+ * the last one is followed at once by the end of the request.
  */
-int pace_step(struct pace *p, off_t sent, const char **why);
+#define PACE_PIECE_MS 100
+#define PACE_PAGE 4096
+
+/*
+ * How many of the want bytes that follow sent bytes may go out at now:
+ * 0 if pace_due is later than now; else want, cut at limit_rate_after
+ * (so the first paced piece is sized by the rate) and, while
+ * limit_rate or a link's rate paces, to PACE_PIECE_MS of the slower
+ * rate. No I/O.
+ */
+size_t pace_piece(struct pace *p, off_t sent, size_t want, int64_t now);
+
+/*
+ * When the piece after sent bytes may start, at now: pace_due, but
+ * never later than max_duration's deadline. No I/O.
+ */
+int64_t pace_wake(struct pace *p, off_t sent, int64_t now);
+
+/*
+ * Before each piece, sent bytes in all: publishes the progress, checks
+ * max_duration and min_rate, sleeps until pace_wake (this thread serves
+ * only this download) and cuts *want to pace_piece. Returns 0, or -1
+ * with *why set if the download must be aborted (max_duration reached
+ * while sleeping, too).
+ */
+int pace_step(struct pace *p, off_t sent, size_t *want, const char **why);
+
+/*
+ * After the last piece of a part, sent bytes in all: publishes the
+ * progress and checks max_duration and min_rate, without sleeping: the
+ * end of the request follows at once. Returns 0 or -1 with *why set.
+ */
+int pace_end(struct pace *p, off_t sent, const char **why);
 
 /* max_duration's deadline in scoreboard_now_ms() time, or 0: none. */
 int64_t pace_deadline(const struct pace *p);
