@@ -233,7 +233,7 @@ _Static_assert(
 #define DL_KEEPALIVE_MAX_DEFAULT 128
 #define DL_KEEPALIVE_MAX_MAX 65536
 
-/* How often an idle worker thread checks for shutdown, milliseconds. */
+/* The wait after accept(2) ran out of descriptors, milliseconds. */
 #define DL_ACCEPT_POLL_MS 500
 
 /*

@@ -451,7 +451,7 @@ fcgi_next(struct fcgi_conn *c, struct fcgi_park *park, const atomic_bool *stop,
 
 	if (atomic_load(stop))
 		return 0;
-	if ((rc = fcgi_park_wait(park, DL_ACCEPT_POLL_MS, &fd, &served)) <= 0)
+	if ((rc = fcgi_park_wait(park, -1, &fd, &served)) <= 0)
 		return rc;
 	if (atomic_load(stop)) {
 		/* Stopping: a kept connection's next request goes elsewhere

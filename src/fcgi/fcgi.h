@@ -60,15 +60,16 @@ void fcgi_conn_init(struct fcgi_conn *c);
 void fcgi_conn_destroy(struct fcgi_conn *c);
 
 /*
- * A serving thread of a worker: waits up to DL_ACCEPT_POLL_MS in park
- * (park.h) for a new connection on its listen socket (non-blocking) or
- * for the next request on a parked one, and reads that request within
+ * A serving thread of a worker: waits in park (park.h), without a
+ * timeout, for a new connection on its listen socket (non-blocking), for
+ * the next request on a parked one, for the worker to stop or for work
+ * pending elsewhere (fcgi_park_nudge()), and reads that request within
  * request_timeout seconds from its first byte, keeping its parameters
  * in c; send_timeout (seconds) bounds each wait for room in the socket.
  * TCP peers outside allowed_peers are refused (logged). Returns 1 with
- * a request ready (check refuse_status), 0 if nothing arrived within
- * the wait or *stop became non-zero, -1 on a listen socket error (errno
- * set). Transient accept(2) errors return 0 (logged once per burst,
+ * a request ready (check refuse_status), 0 if the wait ended without
+ * one (*stop non-zero, or work pending: look for it), -1 on a listen
+ * socket error (errno set). Transient accept(2) errors return 0 (logged once per burst,
  * with a back-off). A request that is well formed but too large is read
  * to its end (up to DL_REQUEST_HARD_MAX bytes) and returned with
  * refuse_status set; a peer that sends a malformed, incomplete or

@@ -8,6 +8,7 @@
 #include "autoconfig.h"
 
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 
 #include <errno.h>
 #include <stdatomic.h>
@@ -18,7 +19,10 @@
 #include "park.h"
 #include "scoreboard.h"
 
+/* Event tags besides parked entries (index | seq << 32). */
 #define PARK_LISTEN UINT64_MAX
+#define PARK_WAKE (UINT64_MAX - 1)
+#define PARK_NUDGE (UINT64_MAX - 2)
 
 static int
 park_arm_listen(struct fcgi_park *p, int op)
@@ -29,9 +33,29 @@ park_arm_listen(struct fcgi_park *p, int op)
 	return epoll_ctl(p->epfd, op, p->listen_fd, &ev);
 }
 
+static int
+park_arm_nudge(struct fcgi_park *p, int op)
+{
+	struct epoll_event ev = {
+	    .events = EPOLLIN | EPOLLONESHOT, .data.u64 = PARK_NUDGE};
+
+	return epoll_ctl(p->epfd, op, p->nudgefd, &ev);
+}
+
+/* Adds 1 to an eventfd; it cannot block or fail short of overflow. */
+static void
+park_signal(int fd)
+{
+	uint64_t one = 1;
+
+	while (write(fd, &one, sizeof(one)) == -1 && errno == EINTR)
+		;
+}
+
 int
 fcgi_park_init(struct fcgi_park *p, int listen_fd, int max, int timeout_s)
 {
+	struct epoll_event wake = {.events = EPOLLIN, .data.u64 = PARK_WAKE};
 	int i, e;
 
 	p->listen_fd = listen_fd;
@@ -41,6 +65,8 @@ fcgi_park_init(struct fcgi_park *p, int listen_fd, int max, int timeout_s)
 	p->n = 0;
 	atomic_init(&p->waiting, 0);
 	atomic_init(&p->listen_off, 0);
+	atomic_init(&p->pending, 0);
+	p->epfd = p->wakefd = p->nudgefd = -1;
 	p->head = p->tail = -1;
 	p->free = max > 0 ? 0 : -1;
 	p->e = NULL;
@@ -51,8 +77,16 @@ fcgi_park_init(struct fcgi_park *p, int listen_fd, int max, int timeout_s)
 		p->e[i].next = i + 1 < max ? i + 1 : -1;
 	}
 	if ((p->epfd = epoll_create1(EPOLL_CLOEXEC)) == -1 ||
+	    (p->wakefd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) == -1 ||
+	    (p->nudgefd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) == -1 ||
+	    epoll_ctl(p->epfd, EPOLL_CTL_ADD, p->wakefd, &wake) == -1 ||
+	    park_arm_nudge(p, EPOLL_CTL_ADD) == -1 ||
 	    park_arm_listen(p, EPOLL_CTL_ADD) == -1) {
 		e = errno;
+		if (p->nudgefd != -1)
+			close(p->nudgefd);
+		if (p->wakefd != -1)
+			close(p->wakefd);
 		if (p->epfd != -1)
 			close(p->epfd);
 		free(p->e);
@@ -93,7 +127,8 @@ park_sweep(struct fcgi_park *p, int64_t now)
 
 	for (bound = p->n; bound > 0 && p->head != -1; bound--) {
 		x = &p->e[p->head];
-		if (now - x->since < p->timeout_ms)
+		/* the oldest first; one being armed is the newest */
+		if (now - atomic_load(&x->since) < p->timeout_ms)
 			break;
 		log_info("closed an idle FastCGI connection "
 			 "(keepalive_timeout) after %u requests",
@@ -101,6 +136,26 @@ park_sweep(struct fcgi_park *p, int64_t now)
 		close(x->fd);
 		park_unlink(p, p->head);
 	}
+}
+
+/*
+ * A nudge taken (PARK_NUDGE, now disarmed): read, armed again. A
+ * waiting serving thread takes it (counted: it looks for the work), or
+ * the reserve thread, which passes it on if work is still pending and
+ * a thread waits (one that counts itself later sees the count).
+ */
+static void
+park_took_nudge(struct fcgi_park *p, int counted)
+{
+	uint64_t v;
+
+	while (read(p->nudgefd, &v, sizeof(v)) == -1 && errno == EINTR)
+		;
+	if (park_arm_nudge(p, EPOLL_CTL_MOD) == -1)
+		log_warn("epoll_ctl: the nudge eventfd");
+	if (!counted && atomic_load(&p->pending) > 0 &&
+	    atomic_load(&p->waiting) > 0)
+		park_signal(p->nudgefd);
 }
 
 /*
@@ -118,8 +173,15 @@ park_event(struct fcgi_park *p, int ms, int counted, int *fd, unsigned *served)
 	*fd = -1;
 	*served = 0;
 	if (counted) {
-		/* Counted before the flag is read (fcgi_park_leave_listen). */
+		/*
+		 * Counted before the flags are read (fcgi_park_leave_listen,
+		 * fcgi_park_nudge): one side always sees the other.
+		 */
 		atomic_fetch_add(&p->waiting, 1);
+		if (atomic_load(&p->pending) > 0) {
+			atomic_fetch_sub(&p->waiting, 1);
+			return 0;
+		}
 		if (atomic_load(&p->listen_off) &&
 		    atomic_exchange(&p->listen_off, 0) &&
 		    park_arm_listen(p, EPOLL_CTL_MOD) == -1) {
@@ -137,22 +199,26 @@ park_event(struct fcgi_park *p, int ms, int counted, int *fd, unsigned *served)
 		errno = e;
 		return e == EINTR ? 0 : -1;
 	}
-	pthread_mutex_lock(&p->lock);
-	if (rc == 1 && ev.data.u64 != PARK_LISTEN) {
-		i = (uint32_t)ev.data.u64;
-		x = i < (uint32_t)p->max ? &p->e[i] : NULL;
-		if (x != NULL && x->fd != -1 &&
-		    x->seq == (uint32_t)(ev.data.u64 >> 32)) {
-			*fd = x->fd;
-			*served = x->served;
-			park_unlink(p, (int)i);
-		}
-		/* else: closed as idle on the way here */
+	if (rc == 0 || ev.data.u64 == PARK_WAKE)
+		return 0;
+	if (ev.data.u64 == PARK_NUDGE) {
+		park_took_nudge(p, counted);
+		return 0;
 	}
-	if (p->n > 0)
-		park_sweep(p, scoreboard_now_ms());
+	if (ev.data.u64 == PARK_LISTEN)
+		return 1;
+	pthread_mutex_lock(&p->lock);
+	i = (uint32_t)ev.data.u64;
+	x = i < (uint32_t)p->max ? &p->e[i] : NULL;
+	if (x != NULL && x->fd != -1 &&
+	    x->seq == (uint32_t)(ev.data.u64 >> 32)) {
+		*fd = x->fd;
+		*served = x->served;
+		park_unlink(p, (int)i);
+	}
+	/* else: closed as idle on the way here */
 	pthread_mutex_unlock(&p->lock);
-	return rc == 1 && (ev.data.u64 == PARK_LISTEN || *fd != -1);
+	return *fd != -1;
 }
 
 int
@@ -173,6 +239,41 @@ fcgi_park_idle(struct fcgi_park *p)
 	return atomic_load_explicit(&p->waiting, memory_order_relaxed);
 }
 
+void
+fcgi_park_wake(struct fcgi_park *p)
+{
+	park_signal(p->wakefd);
+}
+
+void
+fcgi_park_nudge(struct fcgi_park *p)
+{
+	/* Counted before the signal: see park_event(). */
+	atomic_fetch_add(&p->pending, 1);
+	park_signal(p->nudgefd);
+}
+
+void
+fcgi_park_nudged(struct fcgi_park *p)
+{
+	atomic_fetch_sub(&p->pending, 1);
+}
+
+int
+fcgi_park_pending(struct fcgi_park *p)
+{
+	return atomic_load_explicit(&p->pending, memory_order_relaxed);
+}
+
+void
+fcgi_park_sweep(struct fcgi_park *p)
+{
+	pthread_mutex_lock(&p->lock);
+	if (p->n > 0)
+		park_sweep(p, scoreboard_now_ms());
+	pthread_mutex_unlock(&p->lock);
+}
+
 int
 fcgi_park_leave_listen(struct fcgi_park *p)
 {
@@ -187,29 +288,33 @@ fcgi_park_leave_listen(struct fcgi_park *p)
 	return 0;
 }
 
+/*
+ * The entry is filled and listed under the lock, but armed after it:
+ * epoll_ctl(2) is the slowest step and would serialise every thread of
+ * the worker behind it. An event that comes at once finds the entry
+ * set. While it is armed its time is INT64_MAX, so the sweep cannot
+ * close it under the call; if fcgi_park_close() does, the call fails
+ * on the closed set and the entry is found gone.
+ */
 int
 fcgi_park_put(struct fcgi_park *p, int fd, unsigned served, int *added)
 {
 	struct epoll_event ev = {.events = EPOLLIN | EPOLLONESHOT};
 	struct fcgi_park_entry *x;
-	int i, rc = -1;
+	int64_t arming = INT64_MAX;
+	uint32_t seq;
+	int i, epfd, e;
 
 	pthread_mutex_lock(&p->lock);
-	if (p->closed || (i = p->free) == -1)
-		goto out;
+	if (p->closed || (i = p->free) == -1) {
+		pthread_mutex_unlock(&p->lock);
+		return -1;
+	}
 	x = &p->e[i];
-	ev.data.u64 = (uint64_t)x->seq << 32 | (uint32_t)i;
+	seq = x->seq;
 	x->fd = fd;
 	x->served = served;
-	x->since = scoreboard_now_ms();
-	/* Armed under the lock: its event cannot find the entry unset. */
-	if (epoll_ctl(p->epfd, *added ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd,
-		&ev) == -1) {
-		log_warn("epoll_ctl: parking a FastCGI connection");
-		x->fd = -1;
-		goto out;
-	}
-	*added = 1;
+	atomic_store(&x->since, INT64_MAX);
 	p->free = x->next;
 	x->prev = p->tail;
 	x->next = -1;
@@ -219,10 +324,30 @@ fcgi_park_put(struct fcgi_park *p, int fd, unsigned served, int *added)
 		p->head = i;
 	p->tail = i;
 	p->n++;
-	rc = 0;
-out:
+	epfd = p->epfd;
 	pthread_mutex_unlock(&p->lock);
-	return rc;
+
+	ev.data.u64 = (uint64_t)seq << 32 | (uint32_t)i;
+	if (epoll_ctl(epfd, *added ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd, &ev) ==
+	    0) {
+		*added = 1;
+		/* unless taken and parked again meanwhile: then it is new */
+		atomic_compare_exchange_strong(
+		    &x->since, &arming, scoreboard_now_ms());
+		return 0;
+	}
+	e = errno;
+	pthread_mutex_lock(&p->lock);
+	if (x->fd == fd && x->seq == seq) {
+		park_unlink(p, i);
+		pthread_mutex_unlock(&p->lock);
+		errno = e;
+		log_warn("epoll_ctl: parking a FastCGI connection");
+		return -1;
+	}
+	/* closed with the park (fcgi_park_close) while being armed */
+	pthread_mutex_unlock(&p->lock);
+	return 0;
 }
 
 int
@@ -250,6 +375,9 @@ fcgi_park_close(struct fcgi_park *p)
 void
 fcgi_park_destroy(struct fcgi_park *p)
 {
+	close(p->nudgefd);
+	close(p->wakefd);
+	p->nudgefd = p->wakefd = -1;
 	pthread_mutex_destroy(&p->lock);
 	free(p->e);
 	p->e = NULL;

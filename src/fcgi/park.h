@@ -17,8 +17,17 @@
  *
  * At most max connections are parked; beyond that a connection is not
  * kept (the caller closes it). A connection parked for timeout_ms is
- * closed by the next thread that returns from fcgi_park_wait() or
- * fcgi_park_take().
+ * closed by fcgi_park_sweep(), which the worker's reserve thread calls
+ * on each of its looks (every WORKER_OVERFLOW_POLL_MS at most).
+ *
+ * Idle threads wait without a timeout: nothing wakes them but work.
+ * Two eventfds in the set stand for the rest: one that stays readable
+ * once the worker stops (fcgi_park_wake(): every waiter returns, at once
+ * and from then on), and one that wakes a single waiter when a request
+ * waits elsewhere for a thread (fcgi_park_nudge(): the reserve thread's
+ * held requests, doc/DESIGN.md §1.2). A waiter that counts itself while
+ * such work is pending returns without waiting, so a nudge is never
+ * lost between a thread's last look for work and its wait.
  *
  * When no serving thread waits (fcgi_park_idle() is 0), the worker's
  * reserve thread watches the set too (poll(2) on epfd, then
@@ -29,9 +38,10 @@
  * set does not report the same queued connection to it over and over.
  */
 struct fcgi_park_entry {
-	int fd;		 /* -1: free */
-	uint32_t seq;	 /* bumped on each use: stale events are ignored */
-	int64_t since;	 /* parked at, CLOCK_MONOTONIC ms */
+	int fd;	      /* -1: free */
+	uint32_t seq; /* bumped on each use: stale events are ignored */
+	/* parked at, CLOCK_MONOTONIC ms; INT64_MAX while being armed */
+	_Atomic int64_t since;
 	unsigned served; /* requests the connection carried so far */
 	int prev, next;	 /* the parked list, oldest first; or free list */
 };
@@ -39,10 +49,13 @@ struct fcgi_park_entry {
 struct fcgi_park {
 	int epfd;
 	int listen_fd;
+	int wakefd;  /* eventfd: readable once stopping (level-triggered) */
+	int nudgefd; /* eventfd: one waiter per nudge (EPOLLONESHOT) */
 	int max;
 	int64_t timeout_ms;
 	atomic_int waiting;    /* threads inside fcgi_park_wait() */
 	atomic_int listen_off; /* left disarmed: re-armed by the next waiter */
+	atomic_int pending;    /* work waiting for a thread (fcgi_park_nudge) */
 	pthread_mutex_t lock;
 	/* Under lock: */
 	int closed;
@@ -59,23 +72,45 @@ struct fcgi_park {
 int fcgi_park_init(struct fcgi_park *p, int listen_fd, int max, int timeout_s);
 
 /*
- * Waits up to ms for the listen socket or a parked connection. Returns
- * 1 with *fd -1 when the listen socket is readable (accept one
- * connection, non-blocking, then call fcgi_park_rearm()), 1 with *fd >= 0 and
- * *served when a parked connection has bytes or hung up (it is the
- * caller's now), 0 after the timeout, -1 on error (errno set). Closes
- * connections idle for longer than the timeout, logged.
+ * Waits up to ms (-1: no limit) for the listen socket or a parked
+ * connection. Returns 1 with *fd -1 when the listen socket is readable
+ * (accept one connection, non-blocking, then call fcgi_park_rearm()), 1
+ * with *fd >= 0 and *served when a parked connection has bytes or hung
+ * up (it is the caller's now), 0 after the timeout, when stopping
+ * (fcgi_park_wake()) or when work is pending (fcgi_park_nudge(): look
+ * for it, then wait again), -1 on error (errno set).
  */
 int fcgi_park_wait(struct fcgi_park *p, int ms, int *fd, unsigned *served);
 
 /*
  * As fcgi_park_wait() with no wait, for the reserve thread: takes one
- * event if the set has one, without counting as a waiting thread.
+ * event if the set has one, without counting as a waiting thread (a
+ * nudge it takes is passed on to a waiting thread).
  */
 int fcgi_park_take(struct fcgi_park *p, int *fd, unsigned *served);
 
 /* How many threads wait in fcgi_park_wait() now (a hint: no lock). */
 int fcgi_park_idle(struct fcgi_park *p);
+
+/*
+ * Stopping: every thread in fcgi_park_wait() returns 0, and so does
+ * every later call. Safe from any thread until fcgi_park_destroy().
+ */
+void fcgi_park_wake(struct fcgi_park *p);
+
+/*
+ * Work now waits for a thread: counts it (the caller holds whatever
+ * lock guards that work, so that the count and the work agree) and
+ * wakes one waiting thread, or makes the next one return at once.
+ * fcgi_park_nudged() uncounts it once a thread has taken it;
+ * fcgi_park_pending() is the count (no lock: a hint for a fast path).
+ */
+void fcgi_park_nudge(struct fcgi_park *p);
+void fcgi_park_nudged(struct fcgi_park *p);
+int fcgi_park_pending(struct fcgi_park *p);
+
+/* Closes the parked connections idle for the timeout, logged. */
+void fcgi_park_sweep(struct fcgi_park *p);
 
 /*
  * After a listen event taken by fcgi_park_take() that the caller does
@@ -105,11 +140,12 @@ int fcgi_park_put(struct fcgi_park *p, int fd, unsigned served, int *added);
 /*
  * Closes every parked connection and the epoll set; fcgi_park_put()
  * refuses from then on. Call only when no thread is in
- * fcgi_park_wait(); the listen socket stays open.
+ * fcgi_park_wait(); the listen socket and the eventfds stay open.
  */
 void fcgi_park_close(struct fcgi_park *p);
 
-/* After fcgi_park_close(), when no thread uses p any more. */
+/* After fcgi_park_close(), when no thread uses p any more: closes the
+ * eventfds. */
 void fcgi_park_destroy(struct fcgi_park *p);
 
 #endif

@@ -76,11 +76,13 @@ struct worker {
 	int proc;	       /* scoreboard record, -1 without a master */
 	pid_t master;	       /* the master, told about ready and stop */
 	atomic_ulong requests; /* served by all threads */
+	/* Threads waiting for a request (worker_enter); 0 is told on cond. */
+	atomic_int accepting;
 	/* Under lock: */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	int go;	       /* every thread started: accept */
-	int accepting; /* threads waiting for a request (worker_enter) */
+	int park_live; /* park set up and not destroyed: worker_halt wakes it */
 	int failed;
 	struct worker_thread *ts; /* n threads, then the reserve thread */
 	int n;
@@ -127,6 +129,9 @@ worker_halt(struct worker *w, int failed)
 	atomic_store(&worker_stop, true);
 	if (failed)
 		w->failed = 1;
+	/* idle threads wait without a timeout: wake them all */
+	if (w->park_live)
+		fcgi_park_wake(&w->park);
 	pthread_cond_broadcast(&w->cond);
 	pthread_mutex_unlock(&w->lock);
 }
@@ -145,26 +150,34 @@ worker_wait_go(struct worker *w)
 	return go;
 }
 
-/* Enters a wait for a request unless stopping: the sockets stay open. */
+/*
+ * Enters a wait for a request unless stopping: the sockets stay open
+ * while any thread is inside. No lock on this path, taken once per
+ * request: counted first, then the flag read; worker_unlisten() sets
+ * the flag first, then waits for the count to be 0 (one of the two
+ * sees the other).
+ */
+static void worker_leave(struct worker *w);
+
 static int
 worker_enter(struct worker *w)
 {
-	int ok;
-
-	pthread_mutex_lock(&w->lock);
-	if ((ok = !atomic_load(&worker_stop) && w->listen_fd != -1))
-		w->accepting++;
-	pthread_mutex_unlock(&w->lock);
-	return ok;
+	atomic_fetch_add(&w->accepting, 1);
+	if (!atomic_load(&worker_stop))
+		return 1;
+	worker_leave(w);
+	return 0;
 }
 
 static void
 worker_leave(struct worker *w)
 {
-	pthread_mutex_lock(&w->lock);
-	if (--w->accepting == 0 && atomic_load(&worker_stop))
+	if (atomic_fetch_sub(&w->accepting, 1) == 1 &&
+	    atomic_load(&worker_stop)) {
+		pthread_mutex_lock(&w->lock);
 		pthread_cond_broadcast(&w->cond);
-	pthread_mutex_unlock(&w->lock);
+		pthread_mutex_unlock(&w->lock);
+	}
 }
 
 static void
@@ -203,6 +216,7 @@ worker_hold_take(struct worker *w, int64_t until)
 	if (old == NULL || (until >= 0 && old->since > until))
 		return NULL;
 	old->state = HOLD_TAKEN;
+	fcgi_park_nudged(&w->park);
 	return old;
 }
 
@@ -229,6 +243,9 @@ worker_take_held(struct worker_thread *t)
 	struct worker_hold *h;
 	struct fcgi_conn *c;
 
+	/* the fast path of every request: nothing held, no lock */
+	if (fcgi_park_pending(&w->park) == 0)
+		return 0;
 	pthread_mutex_lock(&w->lock);
 	if ((h = worker_hold_take(w, -1)) != NULL) {
 		c = h->conn;
@@ -430,6 +447,8 @@ worker_reserve_answer(struct worker_thread *t, struct fcgi_conn *c,
 	pthread_mutex_lock(&w->lock);
 	h->since = since;
 	h->state = HOLD_WAITING;
+	/* a serving thread idle meanwhile takes it (worker_take_held) */
+	fcgi_park_nudge(&w->park);
 	pthread_mutex_unlock(&w->lock);
 }
 
@@ -459,6 +478,8 @@ worker_reserve_main(void *arg)
 		if (c != NULL)
 			worker_reserve_answer(t, c, h, since);
 		ms = worker_reserve_expire(w);
+		/* idle threads wait without a timeout: the sweep is here */
+		fcgi_park_sweep(&w->park);
 	}
 	worker_reserve_expire(w);
 	return NULL;
@@ -569,7 +590,7 @@ worker_unlisten(struct worker *w)
 
 	scoreboard_retire(w->env->sb, getpid());
 	pthread_mutex_lock(&w->lock);
-	while (w->accepting > 0)
+	while (atomic_load(&w->accepting) > 0)
 		pthread_cond_wait(&w->cond, &w->lock);
 	fd = w->listen_fd;
 	w->listen_fd = -1;
@@ -590,6 +611,16 @@ worker_unlisten(struct worker *w)
 	worker_notify(w, w->failed ? SBP_FAILED : SBP_STOPPED);
 }
 
+/* The park goes; the signal thread, which outlives it, stops waking it. */
+static void
+worker_park_destroy(struct worker *w)
+{
+	pthread_mutex_lock(&w->lock);
+	w->park_live = 0;
+	pthread_mutex_unlock(&w->lock);
+	fcgi_park_destroy(&w->park);
+}
+
 int
 worker_run(const struct request_env *env, int listen_fd, int gen, int proc)
 {
@@ -604,6 +635,7 @@ worker_run(const struct request_env *env, int listen_fd, int gen, int proc)
 	pid_t owner = proc < 0 ? 0 : -(pid_t)(proc + 1);
 
 	atomic_store(&worker_stop, false);
+	atomic_init(&w->accepting, 0);
 	w->env = env;
 	w->listen_fd = listen_fd;
 	w->gen = gen;
@@ -623,6 +655,7 @@ worker_run(const struct request_env *env, int listen_fd, int gen, int proc)
 		    env->cfg->keepalive_max);
 		goto early;
 	}
+	w->park_live = 1;
 	/* n serving threads, then the reserve thread; then the holds */
 	ts = calloc((size_t)n + 1, sizeof(*ts));
 	conns = calloc((size_t)n + 1 + WORKER_HOLD_MAX, sizeof(*conns));
@@ -631,7 +664,7 @@ worker_run(const struct request_env *env, int listen_fd, int gen, int proc)
 		free(ts);
 		free(conns);
 		fcgi_park_close(&w->park);
-		fcgi_park_destroy(&w->park);
+		worker_park_destroy(w);
 		goto early;
 	}
 	for (i = 0; i < n + 1 + WORKER_HOLD_MAX; i++) {
@@ -653,7 +686,7 @@ worker_run(const struct request_env *env, int listen_fd, int gen, int proc)
 		free(ts);
 		free(conns);
 		fcgi_park_close(&w->park);
-		fcgi_park_destroy(&w->park);
+		worker_park_destroy(w);
 		goto early;
 	}
 	/*
@@ -728,7 +761,7 @@ worker_run(const struct request_env *env, int listen_fd, int gen, int proc)
 	w->conns = NULL;
 	free(ts);
 	free(conns);
-	fcgi_park_destroy(&w->park);
+	worker_park_destroy(w);
 	/* The signal thread sleeps in sigwait: it ends with the process. */
 	return w->failed ? -1 : 0;
 early:
