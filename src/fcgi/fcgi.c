@@ -498,34 +498,90 @@ fcgi_stdout_header(const struct fcgi_conn *c, size_t n, unsigned char *hdr)
 	hdr[7] = 0;
 }
 
+/* iovecs one fcgi_out() call writes at most: held, records, tail */
+#define FCGI_IOV_MAX (2 * FCGI_HELD_MAX + 2 * FCGI_OUT_RECORDS + 1)
+#define FCGI_OUT_RECORDS 4
+
+/*
+ * Writes iov[0..n) whole, non-blocking with poll for send_timeout,
+ * advancing over short writes. Returns 0, or -1 with errno set.
+ */
+static int
+fcgi_writev_all(struct fcgi_conn *c, struct iovec *iov, int n)
+{
+	ssize_t w;
+	size_t k;
+
+	while (n > 0) {
+		if ((w = fcgi_progress(c, writev(c->fd, iov, n))) == -1)
+			return -1;
+		for (k = (size_t)w; n > 0 && k >= iov->iov_len; n--, iov++)
+			k -= iov->iov_len;
+		if (n > 0) {
+			iov->iov_base = (char *)iov->iov_base + k;
+			iov->iov_len -= k;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Sends what fcgi_hold() kept back, then len bytes of buf as STDOUT
+ * records, then tail_len raw bytes of tail (whole records of our own):
+ * as few writev(2) calls as FCGI_IOV_MAX allows, one for a small
+ * response. Returns 0, or -1 with errno set.
+ */
+static int
+fcgi_out(struct fcgi_conn *c, const char *buf, size_t len,
+    const unsigned char *tail, size_t tail_len)
+{
+	unsigned char hdr[FCGI_HELD_MAX + FCGI_OUT_RECORDS][FCGI_HEADER_LEN];
+	struct iovec iov[FCGI_IOV_MAX];
+	int i, n, h;
+	size_t k;
+
+	do {
+		n = h = 0;
+		for (i = 0; i < c->nheld; i++) {
+			fcgi_stdout_header(c, c->held_len[i], hdr[h]);
+			iov[n++] = (struct iovec){hdr[h++], FCGI_HEADER_LEN};
+			iov[n++] =
+			    (struct iovec){(void *)c->held[i], c->held_len[i]};
+		}
+		c->nheld = 0;
+		for (i = 0; i < FCGI_OUT_RECORDS && len > 0; i++) {
+			k = len < DL_FCGI_RECORD_PAYLOAD
+			    ? len
+			    : DL_FCGI_RECORD_PAYLOAD;
+			fcgi_stdout_header(c, k, hdr[h]);
+			iov[n++] = (struct iovec){hdr[h++], FCGI_HEADER_LEN};
+			iov[n++] = (struct iovec){(void *)buf, k};
+			buf += k;
+			len -= k;
+		}
+		if (len == 0 && tail_len > 0)
+			iov[n++] = (struct iovec){(void *)tail, tail_len};
+		if (fcgi_writev_all(c, iov, n) == -1)
+			return -1;
+	} while (len > 0);
+	return 0;
+}
+
 int
 fcgi_write(struct fcgi_conn *c, const void *buf, size_t len)
 {
-	const char *p = buf;
-	unsigned char hdr[8];
-	struct iovec iov[2];
-	size_t n, off;
-	ssize_t w;
+	return fcgi_out(c, buf, len, NULL, 0);
+}
 
-	while (len > 0) {
-		n = len < DL_FCGI_RECORD_PAYLOAD ? len : DL_FCGI_RECORD_PAYLOAD;
-		fcgi_stdout_header(c, n, hdr);
-		for (off = 0; off < sizeof(hdr) + n; off += (size_t)w) {
-			if (off < sizeof(hdr)) {
-				iov[0].iov_base = hdr + off;
-				iov[0].iov_len = sizeof(hdr) - off;
-				iov[1].iov_base = (void *)p;
-				iov[1].iov_len = n;
-				w = writev(c->fd, iov, 2);
-			} else
-				w = write(c->fd, p + (off - sizeof(hdr)),
-				    n - (off - sizeof(hdr)));
-			if ((w = fcgi_progress(c, w)) == -1)
-				return -1;
-		}
-		p += n;
-		len -= n;
-	}
+int
+fcgi_hold(struct fcgi_conn *c, const void *buf, size_t len)
+{
+	if (len == 0)
+		return 0;
+	if (len > DL_FCGI_RECORD_PAYLOAD || c->nheld == FCGI_HELD_MAX)
+		return fcgi_out(c, buf, len, NULL, 0);
+	c->held[c->nheld] = buf;
+	c->held_len[c->nheld++] = len;
 	return 0;
 }
 
@@ -539,11 +595,9 @@ fcgi_sendfile(struct fcgi_conn *c, int fd, off_t off, size_t len)
 	while (len > 0) {
 		n = len < DL_FCGI_RECORD_PAYLOAD ? len : DL_FCGI_RECORD_PAYLOAD;
 		fcgi_stdout_header(c, n, hdr);
-		for (done = 0; done < sizeof(hdr); done += (size_t)w)
-			if ((w = fcgi_progress(c,
-				 write(c->fd, hdr + done,
-				     sizeof(hdr) - done))) == -1)
-				return -1;
+		/* the record header, after what is held: one writev */
+		if (fcgi_out(c, NULL, 0, hdr, sizeof(hdr)) == -1)
+			return -1;
 		for (done = 0; done < n; done += (size_t)w) {
 			w = sendfile(c->fd, fd, &off, n - done);
 			if (w == 0) {
@@ -568,29 +622,13 @@ fcgi_sendfile_step(size_t buffer_size)
 	return (n > 0 ? n : 1) * DL_FCGI_RECORD_PAYLOAD;
 }
 
-/*
- * Writes len bytes (a few records) to the socket, non-blocking with
- * poll for send_timeout. Returns 0 or -1 with errno set.
- */
-static int
-fcgi_send_raw(struct fcgi_conn *c, const unsigned char *p, size_t len)
-{
-	size_t off;
-	ssize_t w;
-
-	for (off = 0; off < len; off += (size_t)w)
-		if ((w = fcgi_progress(c, write(c->fd, p + off, len - off))) ==
-		    -1)
-			return -1;
-	return 0;
-}
-
 /* Ends the request's state; returns the socket. */
 static int
 fcgi_release(struct fcgi_conn *c)
 {
 	int fd = c->fd;
 
+	c->nheld = 0; /* an abort drops what was held */
 	c->refuse_status = 0;
 	c->refuse_reason = NULL;
 	c->fd = -1;
@@ -619,7 +657,8 @@ fcgi_finish(struct fcgi_conn *c)
 
 	end[2] = end[FCGI_HEADER_LEN + 2] = (unsigned char)(c->id >> 8);
 	end[3] = end[FCGI_HEADER_LEN + 3] = (unsigned char)c->id;
-	rc = fcgi_send_raw(c, end, sizeof(end));
+	/* after what is held: a small response's one writev */
+	rc = fcgi_out(c, NULL, 0, end, sizeof(end));
 	fd = fcgi_release(c);
 	/* Parked tuned connections sit at the low buffer (fcgi_next). */
 	if (rc == 0 && keep && c->tuned && c->tune.cur != low &&

@@ -25,6 +25,9 @@
  * connection. A request with FCGI_KEEP_CONN leaves its connection
  * parked after a clean end, for the next request (park.h).
  */
+/* Pieces of output fcgi_hold() keeps back at a time. */
+#define FCGI_HELD_MAX 2
+
 struct fcgi_conn {
 	struct fcgi_guard guard; /* the request as the guard read it */
 	unsigned id;		 /* its request id */
@@ -51,6 +54,10 @@ struct fcgi_conn {
 	struct sb_slot *slot;
 	/* dropped connections are counted here; NULL: not */
 	struct dl_stats *stats;
+	/* Output held back by fcgi_hold(), sent with the next write. */
+	const void *held[FCGI_HELD_MAX];
+	size_t held_len[FCGI_HELD_MAX];
+	int nheld;
 	/* The request's pairs as "name=value" strings (fcgi_guard). */
 	unsigned char params[DL_REQUEST_MAX];
 };
@@ -107,6 +114,20 @@ const char *fcgi_param(const struct fcgi_conn *c, const char *name);
  * (ETIMEDOUT when a write stalled for send_timeout).
  */
 int fcgi_write(struct fcgi_conn *c, const void *buf, size_t len);
+
+/*
+ * Holds len bytes (at most one record's payload, DL_FCGI_RECORD_PAYLOAD)
+ * back as one STDOUT record, to go out in the same writev(2) as the
+ * next write, sendfile's next record header, or the end of the request
+ * (fcgi_finish()): a small response leaves in one system call, and its
+ * END_REQUEST with its last bytes, so that the web server never sees a
+ * complete body without it (nginx keeps the connection only if both
+ * come; a client that closes first loses it otherwise). buf must stay
+ * unchanged until then. Holds at most FCGI_HELD_MAX pieces (more are
+ * sent first); a longer len is written at once. Held bytes are dropped
+ * by fcgi_abort(). Returns 0, or -1 as fcgi_write().
+ */
+int fcgi_hold(struct fcgi_conn *c, const void *buf, size_t len);
 
 /*
  * Sends len bytes of fd from offset off as FCGI_STDOUT records: each

@@ -127,7 +127,7 @@ admin_respond(struct request *r)
 	    "\r\n",
 	    type);
 	if (n < 0 || (size_t)n >= sizeof(r->hdr) ||
-	    fcgi_write(r->c, r->hdr, (size_t)n) == -1)
+	    fcgi_hold(r->c, r->hdr, (size_t)n) == -1)
 		goto fail;
 	r->hdrlen = (size_t)n;
 	if (r->head)

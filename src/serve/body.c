@@ -92,9 +92,11 @@ body_copy(struct body *b, off_t off, off_t len)
 		}
 		/*
 		 * Checked before each piece goes out, so a file rewritten
-		 * under us never completes a body that looks whole.
+		 * under us never completes a body that looks whole (the
+		 * first one: it was just opened and stat'ed, and the check
+		 * after its bytes, below or in body_settle, covers it).
 		 */
-		if (!body_unchanged(b->fd, b->st)) {
+		if (b->sent > 0 && !body_unchanged(b->fd, b->st)) {
 			errno = ESTALE;
 			goto fail;
 		}
@@ -115,7 +117,20 @@ body_copy(struct body *b, off_t off, off_t len)
 				goto fail;
 			}
 			body_wait(b, SBW_NONE);
-			if (fcgi_write(b->c, b->buf, (size_t)n) == -1)
+			if (b->hold_last && n == len) {
+				/*
+				 * The response's last bytes, if the file is
+				 * still the one opened: they leave with
+				 * END_REQUEST (fcgi_hold); buf is not touched
+				 * again before fcgi_finish().
+				 */
+				if (!body_unchanged(b->fd, b->st)) {
+					errno = ESTALE;
+					goto fail;
+				}
+				if (fcgi_hold(b->c, b->buf, (size_t)n) == -1)
+					goto fail;
+			} else if (fcgi_write(b->c, b->buf, (size_t)n) == -1)
 				goto fail;
 		}
 		off += n;
@@ -177,8 +192,10 @@ body_send(struct body *b, const struct decide_plan *pl)
 	 * server to have read it (body_settle).
 	 */
 	b->zerocopy = b->sendfile && body_file_bytes(pl) > (off_t)b->buflen;
-	/* Sequential read-ahead: the kernel reads larger chunks ahead. */
-	if (body_file_bytes(pl) > 0 && !pl->head)
+	/* one file piece, copied: its bytes go out with the request's end */
+	b->hold_last = !b->zerocopy && !pl->multipart;
+	/* Sequential read-ahead for what takes more than one read. */
+	if (body_file_bytes(pl) > (off_t)b->buflen && !pl->head)
 		(void)posix_fadvise(b->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	for (i = 0; (rc = decide_piece(pl, i, b->buf, b->buflen, &p)) == 1;
 	     i++) {
@@ -214,6 +231,8 @@ body_send(struct body *b, const struct decide_plan *pl)
 int
 body_settle(struct body *b)
 {
+	if (b->hold_last)
+		return 0; /* checked before its last bytes were held */
 	body_wait(b, SBW_DRAIN);
 	if (b->zerocopy) {
 		switch (outq_drain(

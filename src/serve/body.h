@@ -25,6 +25,7 @@ struct body {
 	struct pace *pace;
 	struct dl_stats *stats; /* sent_bytes counted as they leave, or NULL */
 	bool zerocopy;		/* set by body_send: it went by sendfile(2) */
+	bool hold_last;		/* set by body_send: its last piece is held */
 	off_t sent;		/* the file's bytes sent */
 	const char *why;	/* set when it fails */
 	int abort_why;		/* and its enum stat_abort */

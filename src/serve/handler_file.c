@@ -275,7 +275,8 @@ handler_file_respond(struct request *r)
 
 	if (r->answered || r->fd == -1 || pl->kind != DECIDE_FILE)
 		return PHASE_GO_ON;
-	if (fcgi_write(r->c, r->hdr, r->hdrlen) == -1) {
+	/* held: they leave with the first bytes of the body, or the end */
+	if (fcgi_hold(r->c, r->hdr, r->hdrlen) == -1) {
 		r->reason = "could not send headers";
 		r->abort_why = (int)count_abort_errno(errno);
 		return PHASE_ABORT;

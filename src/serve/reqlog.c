@@ -39,7 +39,7 @@ reqlog_write(const struct reqlog *rl)
 		: rl->reject >= 0
 		? stats_reject_name((enum stat_reject)rl->reject)
 		: NULL,
-	    .pid = getpid(),
+	    .pid = rl->json ? getpid() : 0, /* only the JSON line has it */
 	    .request_id = rl->request_id,
 	};
 	char path[512], client[192], method[96];

@@ -24,7 +24,7 @@ respond_status(struct request *r)
 	r->body_len = pl->head || pl->status == 204 ? 0 : pl->length;
 	if (response_headers(pl, &r->dcfg, r->path, r->retry_after, r->hdr,
 		&r->hdrlen, &why) == -1 ||
-	    fcgi_write(r->c, r->hdr, r->hdrlen) == -1)
+	    fcgi_hold(r->c, r->hdr, r->hdrlen) == -1)
 		goto fail;
 	request_first_byte(r);
 	/* one piece at most: the text of the status */

@@ -11,13 +11,14 @@
  * instead of sleeping, and removes NAME to clear the fault.
  *
  * NAME is one of fork, pipe2, accept4, openat2 (syscall(SYS_openat2)),
- * malloc. Without FAULT_DIR every call goes straight through.
+ * fstat, malloc. Without FAULT_DIR every call goes straight through.
  *
  * "DELAY MS" instead of an errno makes the call wait MS milliseconds and
  * then go through (a slow disk or file system), counted as a hit too.
  */
 #define _GNU_SOURCE
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 
@@ -182,6 +183,20 @@ accept4(int fd, struct sockaddr *sa, socklen_t *len, int flags)
 		return -1;
 	}
 	return next(fd, sa, len, flags);
+}
+
+int
+fstat(int fd, struct stat *st)
+{
+	int (*next)(int, struct stat *) =
+	    FAULT_NEXT(int (*)(int, struct stat *), "fstat");
+	int e;
+
+	if ((e = fault_check("fstat", 0)) != 0) {
+		errno = e;
+		return -1;
+	}
+	return next(fd, st);
 }
 
 long
