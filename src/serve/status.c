@@ -365,7 +365,8 @@ status_format_slot(struct out *o, enum status_format f, size_t index,
 		    "\"requests\": %" PRIu64 "}",
 		    busy ? s->status : 0, sent, total, pct, busy ? start : "",
 		    dur, rate, stall, busy ? s->limit_rate : 0,
-		    scoreboard_wait_name(busy ? s->wait : SBW_NONE), s->requests);
+		    scoreboard_wait_name(busy ? s->wait : SBW_NONE),
+		    s->requests);
 		return;
 	}
 	out_printf(o,
