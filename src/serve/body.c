@@ -179,6 +179,30 @@ body_file_bytes(const struct decide_plan *pl)
 	return 0;
 }
 
+static int body_drain(struct body *b);
+
+/*
+ * The one file piece of a 200 or 206: with sendfile all but its last
+ * buffer, then, once the web server has read every page that sendfile
+ * queued (body_drain: a rewrite before that changes bytes still to be
+ * read, and the check before the last buffer sees it), the last buffer
+ * copied, checked after its read and held, so that it leaves with
+ * END_REQUEST in one write (fcgi_hold): the web server never has the
+ * whole body without the end of the request.
+ */
+static int
+body_one_piece(struct body *b, off_t off, off_t len)
+{
+	off_t tail = len < (off_t)b->buflen ? len : (off_t)b->buflen;
+
+	if (!b->zerocopy)
+		return body_copy(b, off, len);
+	if (body_copy(b, off, len - tail) == -1 || body_drain(b) == -1)
+		return -1;
+	b->zerocopy = false;
+	return body_copy(b, off + len - tail, tail);
+}
+
 int
 body_send(struct body *b, const struct decide_plan *pl)
 {
@@ -192,15 +216,16 @@ body_send(struct body *b, const struct decide_plan *pl)
 	 * server to have read it (body_settle).
 	 */
 	b->zerocopy = b->sendfile && body_file_bytes(pl) > (off_t)b->buflen;
-	/* one file piece, copied: its bytes go out with the request's end */
-	b->hold_last = !b->zerocopy && !pl->multipart;
+	/* one file piece: its last bytes go out with the request's end */
+	b->hold_last = !pl->multipart;
 	/* Sequential read-ahead for what takes more than one read. */
 	if (body_file_bytes(pl) > (off_t)b->buflen && !pl->head)
 		(void)posix_fadvise(b->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	for (i = 0; (rc = decide_piece(pl, i, b->buf, b->buflen, &p)) == 1;
 	     i++) {
 		if (p.lit == NULL) {
-			if (body_copy(b, p.off, p.len) == -1)
+			if ((b->hold_last ? body_one_piece(b, p.off, p.len)
+					  : body_copy(b, p.off, p.len)) == -1)
 				return -1;
 		} else if (fcgi_write(b->c, p.lit, (size_t)p.len) == -1) {
 			b->why = "web server closed the connection";
@@ -228,32 +253,40 @@ body_send(struct body *b, const struct decide_plan *pl)
  * (send_timeout without progress) and within max_duration. Bytes sent
  * by pread(2) and write are copies, checked once the last is read.
  */
+/* Waits until the web server has read what is queued (see above). */
+static int
+body_drain(struct body *b)
+{
+	body_wait(b, SBW_DRAIN);
+	switch (outq_drain(
+	    b->c->fd, b->c->send_timeout_ms, pace_deadline(b->pace))) {
+	case OUTQ_EMPTY:
+		return 0;
+	case OUTQ_STALLED:
+		b->why = "send_timeout expired";
+		b->abort_why = STAT_ABT_SEND_TIMEOUT;
+		return -1;
+	case OUTQ_DEADLINE:
+		b->why = "max_duration reached";
+		b->abort_why = STAT_ABT_MAX_DURATION;
+		return -1;
+	case OUTQ_ERROR:
+		log_warn("ioctl SIOCOUTQ");
+		b->why = "read or write error";
+		b->abort_why = STAT_ABT_IO_ERROR;
+		return -1;
+	}
+	return -1;
+}
+
 int
 body_settle(struct body *b)
 {
 	if (b->hold_last)
 		return 0; /* checked before its last bytes were held */
+	if (b->zerocopy && body_drain(b) == -1)
+		return -1;
 	body_wait(b, SBW_DRAIN);
-	if (b->zerocopy) {
-		switch (outq_drain(
-		    b->c->fd, b->c->send_timeout_ms, pace_deadline(b->pace))) {
-		case OUTQ_EMPTY:
-			break;
-		case OUTQ_STALLED:
-			b->why = "send_timeout expired";
-			b->abort_why = STAT_ABT_SEND_TIMEOUT;
-			return -1;
-		case OUTQ_DEADLINE:
-			b->why = "max_duration reached";
-			b->abort_why = STAT_ABT_MAX_DURATION;
-			return -1;
-		case OUTQ_ERROR:
-			log_warn("ioctl SIOCOUTQ");
-			b->why = "read or write error";
-			b->abort_why = STAT_ABT_IO_ERROR;
-			return -1;
-		}
-	}
 	if (!body_unchanged(b->fd, b->st)) {
 		b->why = "file changed during transfer";
 		b->abort_why = STAT_ABT_FILE_CHANGED;

@@ -36,8 +36,11 @@ struct body {
  * them (nothing for HEAD or 304): framing through buf, the file's bytes
  * with sendfile(2) in whole records if the file's part is larger than
  * the buffer, else by pread(2) and write; the file is checked before
- * each piece goes out, and the pace after each buffer. Returns 0, or
- * -1 with b->why set: the request must then be aborted.
+ * each piece goes out, and the pace before each one. The last buffer of
+ * a single piece (200, 206) is copied, checked and held to leave with
+ * END_REQUEST (fcgi_hold), after the web server has read what sendfile
+ * queued. Returns 0, or -1 with b->why set: the request must then be
+ * aborted.
  */
 int body_send(struct body *b, const struct decide_plan *pl);
 
