@@ -222,6 +222,18 @@ fcgi_read_request(struct fcgi_conn *c, int fd, int request_timeout)
 			wait = errno == EAGAIN || errno == EWOULDBLOCK;
 			if (errno == EINTR || wait)
 				continue;
+			/*
+			 * A kept connection the web server closed with bytes
+			 * of ours unread (it gave up on it): its end, not a
+			 * bad peer.
+			 */
+			if (errno == ECONNRESET && g->total == 0 &&
+			    c->served > 0) {
+				log_info("FastCGI connection reset by the web "
+					 "server after %u requests",
+				    c->served);
+				return -1;
+			}
 			why = "read failed";
 			goto drop;
 		}
