@@ -35,9 +35,10 @@
 #   PHP_FPM=php-fpm8.2
 #   FCGI_BUFFER=1m    nginx fastcgi_buffer_size (and fastcgi_buffers 4 x)
 #                     of every FastCGI target: compare front-end settings
-#   KEEPCONN=1   FastCGI connection reuse for every FastCGI target: one
-#                nginx upstream per socket with keepalive 32 and
-#                fastcgi_keep_conn on (default 0: a connection per request)
+#   KEEPCONN=1   FastCGI connection reuse for every FastCGI target, as
+#                contrib/nginx ships it: one nginx upstream per socket with
+#                keepalive 32 and fastcgi_keep_conn on (the default);
+#                KEEPCONN=0: a connection per request
 #   SCRAPE=1     while a dlfcgi target (B, B2, E) runs, a scraper reads
 #                its metrics_path and its status page (?json&full&clients)
 #                every 100 ms: the cost of being watched
@@ -78,7 +79,7 @@ SCRAPE=${SCRAPE:-0}
 DLFCGI=${DLFCGI:-$TOP/src/dlfcgi}
 PHP_FPM=${PHP_FPM:-php-fpm8.2}
 FCGI_BUFFER=${FCGI_BUFFER:-1m}
-KEEPCONN=${KEEPCONN:-0}
+KEEPCONN=${KEEPCONN:-1}
 case $KEEPCONN in
 0 | 1) ;;
 *) echo "run.sh: KEEPCONN must be 0 or 1" >&2; exit 1 ;;

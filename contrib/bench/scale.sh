@@ -28,6 +28,9 @@
 #   DLFCGI_CONF=""       more lines for dlfcgi.conf (send_buffer = ...;)
 #   NGINX_LISTEN=""      more parameters of nginx's listen (sndbuf=256k:
 #                        a fixed send buffer for the client sockets)
+#   KEEPCONN=1           FastCGI connection reuse as contrib/nginx ships
+#                        it (upstream keepalive 32, fastcgi_keep_conn on);
+#                        0: a connection per request
 #   DLFCGI=path, PHP_FPM=php-fpm8.2, KEEP=1 (keep the temp directory)
 #   QUICK=1              NS="50 200", DURATION=12, SETTLE=2: a smoke run
 #   PROBE="command"      run (bash -c) once the servers are measured, with
@@ -84,9 +87,10 @@ SIZE=${SIZE:-256}
 DLFCGI=${DLFCGI:-$TOP/src/dlfcgi}
 DLFCGI_CONF=${DLFCGI_CONF:-}
 NGINX_LISTEN=${NGINX_LISTEN:-}
+KEEPCONN=${KEEPCONN:-1}
 PHP_FPM=${PHP_FPM:-php-fpm8.2}
 KEEP=${KEEP:-0}
-CMDLINE="NS=\"$NS\" TARGETS=\"$TARGETS\" RATE=$RATE DURATION=$DURATION SETTLE=$SETTLE FCGI_BUFFER=$FCGI_BUFFER SIZE=$SIZE DLFCGI_CONF=\"$DLFCGI_CONF\" NGINX_LISTEN=\"$NGINX_LISTEN\" bash $0"
+CMDLINE="NS=\"$NS\" TARGETS=\"$TARGETS\" RATE=$RATE DURATION=$DURATION SETTLE=$SETTLE FCGI_BUFFER=$FCGI_BUFFER SIZE=$SIZE DLFCGI_CONF=\"$DLFCGI_CONF\" NGINX_LISTEN=\"$NGINX_LISTEN\" KEEPCONN=$KEEPCONN bash $0"
 
 T=""
 declare -a PIDS=()
@@ -291,7 +295,8 @@ start_nginx() { # target n
 		    include fastcgi_params;
 		    fastcgi_split_path_info ^(/x)(/.*)\$;
 		    fastcgi_param SCRIPT_FILENAME $script;
-		    fastcgi_pass unix:$BSOCK;
+		    fastcgi_pass $([ "$KEEPCONN" = 1 ] && echo up || echo "unix:$BSOCK");
+		    fastcgi_keep_conn $([ "$KEEPCONN" = 1 ] && echo on || echo off);
 		    fastcgi_buffering off;
 		    fastcgi_buffer_size $FCGI_BUFFER;
 		    fastcgi_buffers 4 $FCGI_BUFFER;
@@ -320,6 +325,7 @@ start_nginx() { # target n
 			    proxy_temp_path $T/nginx/tmp/proxy;
 			    scgi_temp_path $T/nginx/tmp/scgi;
 			    uwsgi_temp_path $T/nginx/tmp/uwsgi;
+			    $([ "$KEEPCONN" = 1 ] && [ "$t" != A ] && echo "upstream up { server unix:$BSOCK; keepalive 32; }")
 			    server {
 			        listen 127.0.0.1:$NPORT backlog=4096 $NGINX_LISTEN;
 			        root $FILES;
