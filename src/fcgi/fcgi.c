@@ -510,9 +510,14 @@ fcgi_stdout_header(const struct fcgi_conn *c, size_t n, unsigned char *hdr)
 	hdr[7] = 0;
 }
 
+/*
+ * Records of the caller's bytes per writev(2): one (a 64 KiB step is
+ * two records, and a second writev costs nothing next to the copy);
+ * what is held and the tail ride along.
+ */
+#define FCGI_OUT_RECORDS 1
 /* iovecs one fcgi_out() call writes at most: held, records, tail */
 #define FCGI_IOV_MAX (2 * FCGI_HELD_MAX + 2 * FCGI_OUT_RECORDS + 1)
-#define FCGI_OUT_RECORDS 4
 
 /*
  * Writes iov[0..n) whole, non-blocking with poll for send_timeout,
