@@ -593,10 +593,20 @@ fcgi_write(struct fcgi_conn *c, const void *buf, size_t len)
 int
 fcgi_hold(struct fcgi_conn *c, const void *buf, size_t len)
 {
+	size_t now;
+
 	if (len == 0)
 		return 0;
-	if (len > DL_FCGI_RECORD_PAYLOAD || c->nheld == FCGI_HELD_MAX)
+	if (c->nheld == FCGI_HELD_MAX)
 		return fcgi_out(c, buf, len, NULL, 0);
+	/* longer than a record: all but the last record goes now */
+	if (len > DL_FCGI_RECORD_PAYLOAD) {
+		now = len - DL_FCGI_RECORD_PAYLOAD;
+		if (fcgi_out(c, buf, now, NULL, 0) == -1)
+			return -1;
+		buf = (const char *)buf + now;
+		len = DL_FCGI_RECORD_PAYLOAD;
+	}
 	c->held[c->nheld] = buf;
 	c->held_len[c->nheld++] = len;
 	return 0;
@@ -662,7 +672,7 @@ fcgi_conn_ended(const struct fcgi_conn *c, const char *why)
 }
 
 int
-fcgi_finish(struct fcgi_conn *c)
+fcgi_end(struct fcgi_conn *c)
 {
 	/* FastCGI v1.0 §5.3, §5.5: end of STDOUT, then END_REQUEST. */
 	unsigned char end[3 * FCGI_HEADER_LEN] = {FCGI_VERSION_1,
@@ -670,12 +680,21 @@ fcgi_finish(struct fcgi_conn *c)
 	    FCGI_TYPE_END_REQUEST, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, /* appStatus */
 	    0, /* FCGI_REQUEST_COMPLETE */
 	    0, 0, 0};
-	int fd, rc, keep = c->keep, low = DL_SEND_BUFFER_LOW;
 
 	end[2] = end[FCGI_HEADER_LEN + 2] = (unsigned char)(c->id >> 8);
 	end[3] = end[FCGI_HEADER_LEN + 3] = (unsigned char)c->id;
 	/* after what is held: a small response's one writev */
-	rc = fcgi_out(c, NULL, 0, end, sizeof(end));
+	c->ended = fcgi_out(c, NULL, 0, end, sizeof(end)) == 0;
+	return c->ended ? 0 : -1;
+}
+
+int
+fcgi_finish(struct fcgi_conn *c)
+{
+	int fd, rc, keep = c->keep, low = DL_SEND_BUFFER_LOW;
+
+	rc = c->ended || fcgi_end(c) == 0 ? 0 : -1;
+	c->ended = 0;
 	fd = fcgi_release(c);
 	/* Parked tuned connections sit at the low buffer (fcgi_next). */
 	if (rc == 0 && keep && c->tuned && c->tune.cur != low &&
@@ -701,5 +720,6 @@ void
 fcgi_abort(struct fcgi_conn *c)
 {
 	fcgi_conn_ended(c, "response aborted");
+	c->ended = 0;
 	close(fcgi_release(c));
 }

@@ -58,6 +58,7 @@ struct fcgi_conn {
 	const void *held[FCGI_HELD_MAX];
 	size_t held_len[FCGI_HELD_MAX];
 	int nheld;
+	int ended; /* fcgi_end() sent END_REQUEST: fcgi_finish() keeps */
 	/* The request's pairs as "name=value" strings (fcgi_guard). */
 	unsigned char params[DL_REQUEST_MAX];
 };
@@ -124,8 +125,9 @@ int fcgi_write(struct fcgi_conn *c, const void *buf, size_t len);
  * complete body without it (nginx keeps the connection only if both
  * come; a client that closes first loses it otherwise). buf must stay
  * unchanged until then. Holds at most FCGI_HELD_MAX pieces (more are
- * sent first); a longer len is written at once. Held bytes are dropped
- * by fcgi_abort(). Returns 0, or -1 as fcgi_write().
+ * sent first); of a longer len all but the last record is written at
+ * once. Held bytes are dropped by fcgi_abort(). Returns 0, or -1 as
+ * fcgi_write().
  */
 int fcgi_hold(struct fcgi_conn *c, const void *buf, size_t len);
 
@@ -152,6 +154,14 @@ size_t fcgi_sendfile_step(size_t buffer_size);
  * else closes it. Returns 0 or -1.
  */
 int fcgi_finish(struct fcgi_conn *c);
+
+/*
+ * The first half of fcgi_finish(), for a caller that must know whether
+ * the end went out before it logs the request: sends what is held, the
+ * empty STDOUT and END_REQUEST. Returns 0, or -1 with errno set (then
+ * abort: fcgi_abort()); after 0, fcgi_finish() only keeps or closes.
+ */
+int fcgi_end(struct fcgi_conn *c);
 
 /*
  * Closes the connection without END_REQUEST: the web server must treat

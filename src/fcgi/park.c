@@ -78,7 +78,8 @@ fcgi_park_init(struct fcgi_park *p, int listen_fd, int max, int timeout_s)
 	}
 	if ((p->epfd = epoll_create1(EPOLL_CLOEXEC)) == -1 ||
 	    (p->wakefd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) == -1 ||
-	    (p->nudgefd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) == -1 ||
+	    (p->nudgefd = eventfd(
+		 0, EFD_CLOEXEC | EFD_NONBLOCK | EFD_SEMAPHORE)) == -1 ||
 	    epoll_ctl(p->epfd, EPOLL_CTL_ADD, p->wakefd, &wake) == -1 ||
 	    park_arm_nudge(p, EPOLL_CTL_ADD) == -1 ||
 	    park_arm_listen(p, EPOLL_CTL_ADD) == -1) {
@@ -139,7 +140,9 @@ park_sweep(struct fcgi_park *p, int64_t now)
 }
 
 /*
- * A nudge taken (PARK_NUDGE, now disarmed): read, armed again. A
+ * A nudge taken (PARK_NUDGE, now disarmed): one read (a semaphore: the
+ * count goes down by one, so a second nudge still pending wakes the
+ * next waiter once armed again), armed again. A
  * waiting serving thread takes it (counted: it looks for the work), or
  * the reserve thread, which passes it on if work is still pending and
  * a thread waits (one that counts itself later sees the count).
@@ -293,8 +296,10 @@ fcgi_park_leave_listen(struct fcgi_park *p)
  * epoll_ctl(2) is the slowest step and would serialise every thread of
  * the worker behind it. An event that comes at once finds the entry
  * set. While it is armed its time is INT64_MAX, so the sweep cannot
- * close it under the call; if fcgi_park_close() does, the call fails
- * on the closed set and the entry is found gone.
+ * close it under the call. If fcgi_park_close() closes it (and the
+ * set) meanwhile, the call fails, or acts on a number already reused
+ * in a set about to close; either way the entry is found gone and the
+ * caller closes nothing.
  */
 int
 fcgi_park_put(struct fcgi_park *p, int fd, unsigned served, int *added)

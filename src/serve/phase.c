@@ -5,6 +5,7 @@
  */
 #include "autoconfig.h"
 
+#include <errno.h>
 #include <unistd.h>
 
 #include "access_sign.h"
@@ -121,9 +122,26 @@ phase_run(struct request *r)
 		close(r->fd);
 		r->fd = -1;
 	}
-	(void)phase_step(PHASE_LOG, r);
+	/*
+	 * The slot is free before the end goes out: a client that has the
+	 * whole response may ask again at once, and must find its previous
+	 * request gone from the per-client and per-file counts.
+	 */
 	if (r->slot != NULL)
 		scoreboard_done(r->env->sb, r->slot);
+	/*
+	 * What is held goes out with END_REQUEST (fcgi_hold): a small
+	 * response's every byte. Sent before the log, so that a web server
+	 * gone by then is logged and counted as the abort it is.
+	 */
+	if (!r->aborted && fcgi_end(r->c) == -1) {
+		r->aborted = true;
+		r->abort_why = (int)count_abort_errno(errno);
+		r->reason = errno == ETIMEDOUT
+		    ? "send_timeout expired"
+		    : "web server closed the connection";
+	}
+	(void)phase_step(PHASE_LOG, r);
 	if (r->aborted) {
 		fcgi_abort(r->c);
 		return 0;
