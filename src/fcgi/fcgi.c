@@ -511,13 +511,11 @@ fcgi_stdout_header(const struct fcgi_conn *c, size_t n, unsigned char *hdr)
 }
 
 /*
- * Records of the caller's bytes per writev(2): one (a 64 KiB step is
- * two records, and a second writev costs nothing next to the copy);
- * what is held and the tail ride along.
+ * iovecs of one writev(2) in fcgi_out(): what is held, one record of
+ * the caller's bytes (a 64 KiB step is two records, and a second
+ * writev costs nothing next to the copy), the tail.
  */
-#define FCGI_OUT_RECORDS 1
-/* iovecs one fcgi_out() call writes at most: held, records, tail */
-#define FCGI_IOV_MAX (2 * FCGI_HELD_MAX + 2 * FCGI_OUT_RECORDS + 1)
+#define FCGI_IOV_MAX (2 * FCGI_HELD_MAX + 2 + 1)
 
 /*
  * Writes iov[0..n) whole, non-blocking with poll for send_timeout,
@@ -545,14 +543,14 @@ fcgi_writev_all(struct fcgi_conn *c, struct iovec *iov, int n)
 /*
  * Sends what fcgi_hold() kept back, then len bytes of buf as STDOUT
  * records, then tail_len raw bytes of tail (whole records of our own):
- * as few writev(2) calls as FCGI_IOV_MAX allows, one for a small
- * response. Returns 0, or -1 with errno set.
+ * one writev(2) per record, the held bytes with the first and the tail
+ * with the last, so a small response is one call. Returns 0, or -1 with errno set.
  */
 static int
 fcgi_out(struct fcgi_conn *c, const char *buf, size_t len,
     const unsigned char *tail, size_t tail_len)
 {
-	unsigned char hdr[FCGI_HELD_MAX + FCGI_OUT_RECORDS][FCGI_HEADER_LEN];
+	unsigned char hdr[FCGI_HELD_MAX + 1][FCGI_HEADER_LEN];
 	struct iovec iov[FCGI_IOV_MAX];
 	int i, n, h;
 	size_t k;
@@ -566,7 +564,7 @@ fcgi_out(struct fcgi_conn *c, const char *buf, size_t len,
 			    (struct iovec){(void *)c->held[i], c->held_len[i]};
 		}
 		c->nheld = 0;
-		for (i = 0; i < FCGI_OUT_RECORDS && len > 0; i++) {
+		if (len > 0) {
 			k = len < DL_FCGI_RECORD_PAYLOAD
 			    ? len
 			    : DL_FCGI_RECORD_PAYLOAD;
@@ -684,42 +682,35 @@ fcgi_end(struct fcgi_conn *c)
 	end[2] = end[FCGI_HEADER_LEN + 2] = (unsigned char)(c->id >> 8);
 	end[3] = end[FCGI_HEADER_LEN + 3] = (unsigned char)c->id;
 	/* after what is held: a small response's one writev */
-	c->ended = fcgi_out(c, NULL, 0, end, sizeof(end)) == 0;
-	return c->ended ? 0 : -1;
+	return fcgi_out(c, NULL, 0, end, sizeof(end));
 }
 
-int
+void
 fcgi_finish(struct fcgi_conn *c)
 {
-	int fd, rc, keep = c->keep, low = DL_SEND_BUFFER_LOW;
+	int fd, keep = c->keep, low = DL_SEND_BUFFER_LOW;
 
-	rc = c->ended || fcgi_end(c) == 0 ? 0 : -1;
-	c->ended = 0;
 	fd = fcgi_release(c);
 	/* Parked tuned connections sit at the low buffer (fcgi_next). */
-	if (rc == 0 && keep && c->tuned && c->tune.cur != low &&
+	if (keep && c->tuned && c->tune.cur != low &&
 	    setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &low, sizeof(low)) == -1) {
 		log_warn("setsockopt SO_SNDBUF %d (not kept)", low);
 		keep = 0;
 	}
 	/* FCGI_KEEP_CONN: the connection waits for its next request. */
-	if (rc == 0 && keep && c->park != NULL &&
+	if (keep && c->park != NULL &&
 	    fcgi_park_put(c->park, fd, c->served, &c->added) == 0)
-		return 0;
-	if (rc == 0)
-		shutdown(fd, SHUT_WR);
+		return;
+	shutdown(fd, SHUT_WR);
 	fcgi_conn_ended(c,
-	    rc == -1	   ? "END_REQUEST not sent"
-		: !c->keep ? "not to be kept"
-			   : "not parked (keepalive_max, or stopping)");
+	    !c->keep ? "not to be kept"
+		     : "not parked (keepalive_max, or stopping)");
 	close(fd);
-	return rc;
 }
 
 void
 fcgi_abort(struct fcgi_conn *c)
 {
 	fcgi_conn_ended(c, "response aborted");
-	c->ended = 0;
 	close(fcgi_release(c));
 }

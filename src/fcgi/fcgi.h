@@ -58,7 +58,6 @@ struct fcgi_conn {
 	const void *held[FCGI_HELD_MAX];
 	size_t held_len[FCGI_HELD_MAX];
 	int nheld;
-	int ended; /* fcgi_end() sent END_REQUEST: fcgi_finish() keeps */
 	/* The request's pairs as "name=value" strings (fcgi_guard). */
 	unsigned char params[DL_REQUEST_MAX];
 };
@@ -120,7 +119,7 @@ int fcgi_write(struct fcgi_conn *c, const void *buf, size_t len);
  * Holds len bytes (at most one record's payload, DL_FCGI_RECORD_PAYLOAD)
  * back as one STDOUT record, to go out in the same writev(2) as the
  * next write, sendfile's next record header, or the end of the request
- * (fcgi_finish()): a small response leaves in one system call, and its
+ * (fcgi_end()): a small response leaves in one system call, and its
  * END_REQUEST with its last bytes, so that the web server never sees a
  * complete body without it (nginx keeps the connection only if both
  * come; a client that closes first loses it otherwise). buf must stay
@@ -148,20 +147,18 @@ int fcgi_sendfile(struct fcgi_conn *c, int fd, off_t off, size_t len);
 size_t fcgi_sendfile_step(size_t buffer_size);
 
 /*
- * Ends the request cleanly: an empty STDOUT and END_REQUEST (bounded
- * by send_timeout), then parks the connection if its request asked for
- * FCGI_KEEP_CONN, sent nothing past its end and the park has room;
- * else closes it. Returns 0 or -1.
- */
-int fcgi_finish(struct fcgi_conn *c);
-
-/*
- * The first half of fcgi_finish(), for a caller that must know whether
- * the end went out before it logs the request: sends what is held, the
- * empty STDOUT and END_REQUEST. Returns 0, or -1 with errno set (then
- * abort: fcgi_abort()); after 0, fcgi_finish() only keeps or closes.
+ * Ends the request cleanly: sends what is held, the empty STDOUT and
+ * END_REQUEST (bounded by send_timeout). Returns 0, then call
+ * fcgi_finish(); or -1 with errno set, then call fcgi_abort().
  */
 int fcgi_end(struct fcgi_conn *c);
+
+/*
+ * After fcgi_end() returned 0: parks the connection if its request
+ * asked for FCGI_KEEP_CONN, sent nothing past its end and the park has
+ * room; else closes it.
+ */
+void fcgi_finish(struct fcgi_conn *c);
 
 /*
  * Closes the connection without END_REQUEST: the web server must treat

@@ -146,7 +146,6 @@ phase_run(struct request *r)
 		fcgi_abort(r->c);
 		return 0;
 	}
-	if (fcgi_finish(r->c) == -1)
-		log_warnx("could not end the request cleanly");
+	fcgi_finish(r->c);
 	return r->status;
 }
