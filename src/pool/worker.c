@@ -150,25 +150,7 @@ worker_wait_go(struct worker *w)
 	return go;
 }
 
-/*
- * Enters a wait for a request unless stopping: the sockets stay open
- * while any thread is inside. No lock on this path, taken once per
- * request: counted first, then the flag read; worker_unlisten() sets
- * the flag first, then waits for the count to be 0 (one of the two
- * sees the other).
- */
-static void worker_leave(struct worker *w);
-
-static int
-worker_enter(struct worker *w)
-{
-	atomic_fetch_add(&w->accepting, 1);
-	if (!atomic_load(&worker_stop))
-		return 1;
-	worker_leave(w);
-	return 0;
-}
-
+/* Leaves the wait; the last one out of a stopping worker says so. */
 static void
 worker_leave(struct worker *w)
 {
@@ -178,6 +160,23 @@ worker_leave(struct worker *w)
 		pthread_cond_broadcast(&w->cond);
 		pthread_mutex_unlock(&w->lock);
 	}
+}
+
+/*
+ * Enters a wait for a request unless stopping: the sockets stay open
+ * while any thread is inside. No lock on this path, taken once per
+ * request: counted first, then the flag read; worker_unlisten() sets
+ * the flag first, then waits for the count to be 0 (one of the two
+ * sees the other).
+ */
+static int
+worker_enter(struct worker *w)
+{
+	atomic_fetch_add(&w->accepting, 1);
+	if (!atomic_load(&worker_stop))
+		return 1;
+	worker_leave(w);
+	return 0;
 }
 
 static void

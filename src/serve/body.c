@@ -122,7 +122,7 @@ body_copy(struct body *b, off_t off, off_t len)
 				 * The response's last bytes, if the file is
 				 * still the one opened: they leave with
 				 * END_REQUEST (fcgi_hold); buf is not touched
-				 * again before fcgi_finish().
+				 * again before fcgi_end().
 				 */
 				if (!body_unchanged(b->fd, b->st)) {
 					errno = ESTALE;
@@ -179,7 +179,38 @@ body_file_bytes(const struct decide_plan *pl)
 	return 0;
 }
 
-static int body_drain(struct body *b);
+/*
+ * Waits until the web server has read what sendfile(2) queued: those
+ * bytes are page-cache pages still referenced from the socket's send
+ * queue (on TCP until they are acknowledged), so a rewrite of the file
+ * until then changes them; a check of the file after the wait covers
+ * them. Bounded as a blocked write is (send_timeout without progress)
+ * and by max_duration. Returns 0, or -1 with b->why set.
+ */
+static int
+body_drain(struct body *b)
+{
+	body_wait(b, SBW_DRAIN);
+	switch (outq_drain(
+	    b->c->fd, b->c->send_timeout_ms, pace_deadline(b->pace))) {
+	case OUTQ_EMPTY:
+		return 0;
+	case OUTQ_STALLED:
+		b->why = "send_timeout expired";
+		b->abort_why = STAT_ABT_SEND_TIMEOUT;
+		return -1;
+	case OUTQ_DEADLINE:
+		b->why = "max_duration reached";
+		b->abort_why = STAT_ABT_MAX_DURATION;
+		return -1;
+	case OUTQ_ERROR:
+		log_warn("ioctl SIOCOUTQ");
+		b->why = "read or write error";
+		b->abort_why = STAT_ABT_IO_ERROR;
+		return -1;
+	}
+	return -1;
+}
 
 /*
  * The one file piece of a 200 or 206: with sendfile all but its last
@@ -245,40 +276,12 @@ body_send(struct body *b, const struct decide_plan *pl)
 /*
  * After the last byte of a body: the file must still be the one the
  * headers describe, or the response is aborted, so that bytes of two
- * versions never pass as one (with the old strong ETag). Bytes sent by
- * sendfile(2) are page-cache pages still referenced from the socket's
- * send queue until the web server has read them (or, on TCP, they are
- * acknowledged): a rewrite in that time would change them. So first
- * wait for the queue to empty, as a blocked write would wait
- * (send_timeout without progress) and within max_duration. Bytes sent
- * by pread(2) and write are copies, checked once the last is read.
+ * versions never pass as one (with the old strong ETag). A body whose
+ * last buffer was held was checked then (body_one_piece); a multipart
+ * one sent by sendfile(2) first waits for its queued pages to be read
+ * (body_drain). Bytes sent by pread(2) and write are copies, checked
+ * once the last is read.
  */
-/* Waits until the web server has read what is queued (see above). */
-static int
-body_drain(struct body *b)
-{
-	body_wait(b, SBW_DRAIN);
-	switch (outq_drain(
-	    b->c->fd, b->c->send_timeout_ms, pace_deadline(b->pace))) {
-	case OUTQ_EMPTY:
-		return 0;
-	case OUTQ_STALLED:
-		b->why = "send_timeout expired";
-		b->abort_why = STAT_ABT_SEND_TIMEOUT;
-		return -1;
-	case OUTQ_DEADLINE:
-		b->why = "max_duration reached";
-		b->abort_why = STAT_ABT_MAX_DURATION;
-		return -1;
-	case OUTQ_ERROR:
-		log_warn("ioctl SIOCOUTQ");
-		b->why = "read or write error";
-		b->abort_why = STAT_ABT_IO_ERROR;
-		return -1;
-	}
-	return -1;
-}
-
 int
 body_settle(struct body *b)
 {
