@@ -481,23 +481,10 @@ END_TEST
 
 /* ------------------------------------------------------------ names */
 
-static const struct {
-	enum sb_wait wait;
-	const char *name;
-} wait_rows[] = {
-    {SBW_NONE, "none"},
-    {SBW_REQUEST, "request"},
-    {SBW_OPEN, "open"},
-    {SBW_FILE, "file"},
-    {SBW_SOCKET, "socket"},
-    {SBW_PACE, "limit_rate"},
-    {SBW_DRAIN, "drain"},
-};
-
 START_TEST(test_wait_name)
 {
-	ck_assert_str_eq(
-	    scoreboard_wait_name(wait_rows[_i].wait), wait_rows[_i].name);
+	ck_assert_str_eq(scoreboard_wait_name(check_wait_names[_i].wait),
+	    check_wait_names[_i].name);
 }
 END_TEST
 
@@ -505,7 +492,7 @@ START_TEST(test_wait_names_all)
 {
 	int a, b;
 
-	ck_assert_int_eq(NELEM(wait_rows), SBW_COUNT);
+	ck_assert_int_eq(check_nwait_names, SBW_COUNT);
 	for (a = 0; a < SBW_COUNT; a++) {
 		const char *na = scoreboard_wait_name((enum sb_wait)a);
 
@@ -558,7 +545,7 @@ suite_scoreboard(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Names");
-	tcase_add_loop_test(tc, test_wait_name, 0, NELEM(wait_rows));
+	tcase_add_loop_test(tc, test_wait_name, 0, check_nwait_names);
 	tcase_add_test(tc, test_wait_names_all);
 	suite_add_tcase(s, tc);
 	return s;

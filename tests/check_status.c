@@ -258,19 +258,6 @@ static const struct {
     {SB_STOPPING, "stopping", false},
 };
 
-static const struct {
-	enum sb_wait wait;
-	const char *name;
-} waits[] = {
-    {SBW_NONE, "none"},
-    {SBW_REQUEST, "request"},
-    {SBW_OPEN, "open"},
-    {SBW_FILE, "file"},
-    {SBW_SOCKET, "socket"},
-    {SBW_PACE, "limit_rate"},
-    {SBW_DRAIN, "drain"},
-};
-
 /* A busy-looking snapshot; the caller changes what it tests. */
 static void
 snap(struct sb_snapshot *s, enum sb_state st)
@@ -349,18 +336,20 @@ START_TEST(test_wait_row)
 	struct out o;
 	char want[64];
 
-	ck_assert_str_eq(scoreboard_wait_name(waits[_i].wait), waits[_i].name);
+	ck_assert_str_eq(scoreboard_wait_name(check_wait_names[_i].wait),
+	    check_wait_names[_i].name);
 	snap(&s, SB_SENDING);
-	s.wait = waits[_i].wait;
+	s.wait = check_wait_names[_i].wait;
 	start(&o);
 	status_format_slot(&o, STATUS_JSON, 0, &s, 20000, 1700000000, true);
 	done(&o);
-	snprintf(want, sizeof(want), "\"wait\": \"%s\"", waits[_i].name);
+	snprintf(
+	    want, sizeof(want), "\"wait\": \"%s\"", check_wait_names[_i].name);
 	ck_assert_ptr_nonnull(strstr(page, want));
 	start(&o);
 	status_format_slot(&o, STATUS_TEXT, 0, &s, 20000, 1700000000, true);
 	done(&o);
-	snprintf(want, sizeof(want), "\nwait: %s\n", waits[_i].name);
+	snprintf(want, sizeof(want), "\nwait: %s\n", check_wait_names[_i].name);
 	ck_assert_ptr_nonnull(strstr(page, want));
 }
 END_TEST
@@ -368,7 +357,7 @@ END_TEST
 START_TEST(test_names_total)
 {
 	/* every enum value has a name; out of range is "unknown" */
-	ck_assert_int_eq(NELEM(waits), SBW_COUNT);
+	ck_assert_int_eq(check_nwait_names, SBW_COUNT);
 	ck_assert_str_eq(scoreboard_wait_name(SBW_COUNT), "unknown");
 	ck_assert_str_eq(status_state_name((enum sb_state)99), "unknown");
 }
@@ -774,7 +763,7 @@ suite_status(void)
 	tc = tcase_create("rows");
 	tcase_add_checked_fixture(tc, status_setup, status_teardown);
 	tcase_add_loop_test(tc, test_state_row, 0, NELEM(states));
-	tcase_add_loop_test(tc, test_wait_row, 0, NELEM(waits));
+	tcase_add_loop_test(tc, test_wait_row, 0, check_nwait_names);
 	tcase_add_test(tc, test_names_total);
 	tcase_add_loop_test(tc, test_percent, 0, NELEM(percents));
 	tcase_add_loop_test(tc, test_percent_row, 0, NELEM(percents));

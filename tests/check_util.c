@@ -1,7 +1,7 @@
 /* Copyright (c) 2026 the dlfcgi authors. ISC license: see LICENSE. */
 /*
  * What the unit suites share (check_util.h): temp trees, a descriptor
- * count and the runner of a check program.
+ * count, the runner of a check program and the wait-state names.
  *
  * Temp trees: each test case that needs files gets a
  * directory (an unchecked fixture: made and removed in the runner's
@@ -18,6 +18,17 @@
 #include <unistd.h>
 
 #include "check_util.h"
+
+const struct check_wait_name check_wait_names[] = {
+    {SBW_NONE, "none"},
+    {SBW_REQUEST, "request"},
+    {SBW_OPEN, "open"},
+    {SBW_FILE, "file"},
+    {SBW_SOCKET, "socket"},
+    {SBW_PACE, "limit_rate"},
+    {SBW_DRAIN, "drain"},
+};
+const int check_nwait_names = NELEM(check_wait_names);
 
 /* Removes one entry of the temp tree (nftw callback, depth first). */
 static int

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "scoreboard.h"
+
 /* The number of rows of a table, as an int (tcase_add_loop_test). */
 #define NELEM(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
@@ -46,6 +48,19 @@ void check_test_dir(char *dir, size_t len);
 
 /* Entries of /proc/self/fd: a test compares it before and after. */
 int check_open_fds(void);
+
+/*
+ * The documented name of each wait state (enum sb_wait), one row per
+ * value in order: what the scoreboard's table, the status page and the
+ * slow log are checked against (check_scoreboard.c, check_status.c,
+ * check_accesslog.c).
+ */
+struct check_wait_name {
+	enum sb_wait wait;
+	const char *name;
+};
+extern const struct check_wait_name check_wait_names[];
+extern const int check_nwait_names;
 
 /*
  * Runs the suites of a check program, n of them, and returns its exit
