@@ -321,8 +321,17 @@ class Dlfcgi:
         with open(self.log_path, "rb") as f:
             return f.read().decode(errors="replace")
 
-    def wait_log(self, text, timeout):
-        return wait_until(lambda: text in self.log_text(), timeout)
+    def log_mark(self):
+        """Where the log ends now: wait_log(..., since=mark) then looks
+        only at what was written after it."""
+        return len(self.log_text())
+
+    def wait_log(self, text, timeout, since=0):
+        """Bounded wait for text in the log (after since). dlfcgi logs a
+        request after its answer has gone: a client can have the answer
+        before the line exists, and an earlier request's line must not
+        stand in for it, hence since."""
+        return wait_until(lambda: text in self.log_text()[since:], timeout)
 
     def stop(self, sig=signal.SIGTERM, timeout=30):
         if self.proc.poll() is None:
