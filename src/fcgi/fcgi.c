@@ -544,7 +544,8 @@ fcgi_writev_all(struct fcgi_conn *c, struct iovec *iov, int n)
  * Sends what fcgi_hold() kept back, then len bytes of buf as STDOUT
  * records, then tail_len raw bytes of tail (whole records of our own):
  * one writev(2) per record, the held bytes with the first and the tail
- * with the last, so a small response is one call. Returns 0, or -1 with errno set.
+ * with the last, so a small response is one call. Returns 0, or -1
+ * with errno set.
  */
 static int
 fcgi_out(struct fcgi_conn *c, const char *buf, size_t len,

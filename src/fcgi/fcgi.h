@@ -76,8 +76,8 @@ void fcgi_conn_destroy(struct fcgi_conn *c);
  * TCP peers outside allowed_peers are refused (logged). Returns 1 with
  * a request ready (check refuse_status), 0 if the wait ended without
  * one (*stop non-zero, or work pending: look for it), -1 on a listen
- * socket error (errno set). Transient accept(2) errors return 0 (logged once per burst,
- * with a back-off). A request that is well formed but too large is read
+ * socket error (errno set). Transient accept(2) errors return 0
+ * (logged once per burst, with a back-off). A request that is well formed but too large is read
  * to its end (up to DL_REQUEST_HARD_MAX bytes) and returned with
  * refuse_status set; a peer that sends a malformed, incomplete or
  * larger request is dropped and logged, and 0 is returned; so is a
