@@ -8,7 +8,8 @@
  * - label names: lower case [a-z_], distinct, one per enum value;
  * - histograms: a value on a bound goes in that bucket, above the last
  *   into +Inf, the sum in microseconds;
- * - count_abort_errno: each errno of a failed send to its reason;
+ * - count_abort_errno, count_abort_text: each errno of a failed send to
+ *   its reason and its log text;
  * - count_phase: status, served or aborted (why), refused (why),
  *   offloaded, duration, time to first byte;
  * - count_shutdown: the busy slots of a pid (or all) as shutdown
@@ -159,21 +160,26 @@ END_TEST
 static const struct {
 	int err;
 	enum stat_abort why;
+	const char *text;
 } errno_rows[] = {
-    {EPIPE, STAT_ABT_CLIENT_CLOSED},
-    {ECONNRESET, STAT_ABT_CLIENT_CLOSED},
-    {ETIMEDOUT, STAT_ABT_SEND_TIMEOUT},
-    {ENODATA, STAT_ABT_FILE_CHANGED}, /* the file ended early */
-    {ESTALE, STAT_ABT_FILE_CHANGED},  /* body_unchanged() failed */
-    {EIO, STAT_ABT_IO_ERROR},
-    {EBADF, STAT_ABT_IO_ERROR},
-    {0, STAT_ABT_IO_ERROR},
+    {EPIPE, STAT_ABT_CLIENT_CLOSED, "web server closed the connection"},
+    {ECONNRESET, STAT_ABT_CLIENT_CLOSED, "web server closed the connection"},
+    {ETIMEDOUT, STAT_ABT_SEND_TIMEOUT, "send_timeout expired"},
+    /* the file ended early */
+    {ENODATA, STAT_ABT_FILE_CHANGED, "file shrank during transfer"},
+    /* body_unchanged() failed */
+    {ESTALE, STAT_ABT_FILE_CHANGED, "file changed during transfer"},
+    {EIO, STAT_ABT_IO_ERROR, "read or write error"},
+    {EBADF, STAT_ABT_IO_ERROR, "read or write error"},
+    {0, STAT_ABT_IO_ERROR, "read or write error"},
 };
 
 START_TEST(test_abort_errno)
 {
 	ck_assert_int_eq(
 	    count_abort_errno(errno_rows[_i].err), errno_rows[_i].why);
+	ck_assert_str_eq(
+	    count_abort_text(errno_rows[_i].err), errno_rows[_i].text);
 }
 END_TEST
 

@@ -145,26 +145,10 @@ body_copy(struct body *b, off_t off, off_t len)
 	return 0;
 fail:
 	b->abort_why = (int)count_abort_errno(errno);
-	switch (errno) {
-	case ENODATA:
-		b->why = "file shrank during transfer";
-		break;
-	case ESTALE:
-		b->why = "file changed during transfer";
-		break;
-	case ETIMEDOUT:
-		b->why = "send_timeout expired";
-		break;
-	case EPIPE:
-	case ECONNRESET:
-		b->why = "web server closed the connection";
-		break;
-	default:
-		b->why = "read or write error";
+	b->why = count_abort_text(errno);
+	if (b->abort_why == STAT_ABT_IO_ERROR)
 		log_warn("sending %s at %jd",
 		    accesslog_escape(b->path, esc, sizeof(esc)), (intmax_t)off);
-		break;
-	}
 	return -1;
 }
 

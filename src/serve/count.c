@@ -26,6 +26,24 @@ count_abort_errno(int e)
 	}
 }
 
+const char *
+count_abort_text(int e)
+{
+	switch (e) {
+	case EPIPE:
+	case ECONNRESET:
+		return "web server closed the connection";
+	case ETIMEDOUT:
+		return "send_timeout expired";
+	case ENODATA:
+		return "file shrank during transfer";
+	case ESTALE:
+		return "file changed during transfer";
+	default:
+		return "read or write error";
+	}
+}
+
 enum phase_rc
 count_phase(struct request *r)
 {

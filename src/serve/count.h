@@ -30,6 +30,14 @@ enum phase_rc count_phase(struct request *r);
 enum stat_abort count_abort_errno(int e);
 
 /*
+ * The same failure as the reason text of the log lines: "web server
+ * closed the connection", "send_timeout expired", "file shrank during
+ * transfer", "file changed during transfer", else "read or write
+ * error". Pure.
+ */
+const char *count_abort_text(int e);
+
+/*
  * Counts the requests of pid (every pid if 0) that a kill now cuts:
  * its busy slots (reading or sending) as aborted{shutdown}. Returns how
  * many. Takes no lock.

@@ -137,9 +137,7 @@ phase_run(struct request *r)
 	if (!r->aborted && fcgi_end(r->c) == -1) {
 		r->aborted = true;
 		r->abort_why = (int)count_abort_errno(errno);
-		r->reason = errno == ETIMEDOUT
-		    ? "send_timeout expired"
-		    : "web server closed the connection";
+		r->reason = count_abort_text(errno);
 	}
 	(void)phase_step(PHASE_LOG, r);
 	if (r->aborted) {
